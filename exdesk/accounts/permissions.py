@@ -1,0 +1,37 @@
+"""Role rules, one predicate per question. Views and selectors ask these, never the role."""
+
+from __future__ import annotations
+
+from .choices import (
+    ANSWERS_CUSTOMERS,
+    ASSIGNS_OTHERS,
+    READS_AUDIT_LOG,
+    SEES_ALL_CONVERSATIONS,
+    SEES_CUSTOMER_PII,
+)
+
+
+def _role(user) -> str | None:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    return user.role
+
+
+def sees_all_conversations(user) -> bool:
+    return _role(user) in SEES_ALL_CONVERSATIONS
+
+
+def sees_customer_pii(user) -> bool:
+    return _role(user) in SEES_CUSTOMER_PII
+
+
+def answers_customers(user) -> bool:
+    return _role(user) in ANSWERS_CUSTOMERS
+
+
+def reads_audit_log(user) -> bool:
+    return _role(user) in READS_AUDIT_LOG
+
+
+def assigns_others(user) -> bool:
+    return _role(user) in ASSIGNS_OTHERS

@@ -1,0 +1,62 @@
+"""The HTTP API under /api/v1/: token auth, one error format, routers from each domain."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from ninja import NinjaAPI
+from ninja.security import HttpBearer
+
+from exdesk.accounts.models import ApiToken
+
+
+class ApiTokenAuth(HttpBearer):
+    def authenticate(self, request, token: str):
+        if not token or len(token) > 100:
+            return None
+        row = (
+            ApiToken.objects.select_related("user")
+            .filter(key_hash=ApiToken.hash_key(token), revoked=False, user__is_active=True)
+            .first()
+        )
+        if row is None:
+            return None
+        request.user = row.user
+        return row.user
+
+
+api = NinjaAPI(
+    title="exdesk API",
+    version="1",
+    description="Conversations, messages and statuses for integrations.",
+    auth=ApiTokenAuth(),
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(ValidationError)
+def service_validation_error(request, exc: ValidationError):
+    """Service-level validation becomes the same 422 shape as schema validation."""
+    if hasattr(exc, "error_dict"):
+        detail = [
+            {"loc": ["body", field], "msg": message, "type": "value_error"}
+            for field, errors in exc.error_dict.items()
+            for error in errors
+            for message in error.messages
+        ]
+    else:
+        detail = [{"loc": ["body"], "msg": m, "type": "value_error"} for m in exc.messages]
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request, exc: PermissionDenied):
+    return api.create_response(request, {"detail": str(exc) or "Forbidden"}, status=403)
+
+
+def _register_routers() -> None:
+    from exdesk.conversations.api import router as conversations
+
+    api.add_router("/conversations", conversations)
+
+
+_register_routers()

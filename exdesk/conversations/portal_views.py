@@ -1,0 +1,98 @@
+"""Customer side: the web ticket form and the private tracking page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from exdesk.core.forms import add_service_errors
+from exdesk.customers.services import find_or_create_customer
+
+from . import selectors, services
+from .choices import PUBLIC_KINDS, Channel, Status
+from .forms import CustomerReplyForm, TicketForm
+from .views import attachment_response
+
+
+def home(request):
+    return render(request, "conversations/portal_home.html")
+
+
+def new_request(request):
+    current = translation.get_language() or "en"
+    form = TicketForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"language": "zh-hans" if current.startswith("zh") else "en"},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                customer = find_or_create_customer(email=data["email"], language=data["language"])
+                conversation = services.do_create_conversation(
+                    customer=customer,
+                    subject=data["subject"],
+                    body=data["description"],
+                    channel=Channel.WEB,
+                    language=data["language"],
+                    category=data["category"],
+                    uploads=data["attachments"],
+                )
+        except ValidationError as exc:
+            add_service_errors(form, exc, default_field="attachments")
+        else:
+            messages.success(
+                request,
+                _(
+                    "We received your request %(reference)s. Bookmark this page: it is your "
+                    "private link to follow and answer it. We also sent it to your e-mail."
+                )
+                % {"reference": conversation.reference},
+            )
+            return redirect("portal:track", token=conversation.tracking_token)
+    status = 400 if form.errors else 200
+    return render(request, "conversations/portal_new.html", {"form": form}, status=status)
+
+
+@never_cache
+def track(request, token):
+    conversation = selectors.conversation_by_token(token)
+    form = CustomerReplyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_add_customer_message(
+                conversation, form.cleaned_data["body"], form.cleaned_data["attachments"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc, default_field="attachments")
+        else:
+            messages.success(request, _("Your answer was sent."))
+            return redirect("portal:track", token=token)
+    events = (
+        conversation.events.filter(kind__in=PUBLIC_KINDS)
+        .select_related("author_user")
+        .prefetch_related("attachments")
+    )
+    context = {
+        "conversation": conversation,
+        "events": events,
+        "form": form,
+        "closed": conversation.status == Status.CLOSED,
+    }
+    response = render(
+        request, "conversations/portal_track.html", context, status=400 if form.errors else 200
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def track_attachment(request, token, pk):
+    conversation = selectors.conversation_by_token(token)
+    return attachment_response(selectors.public_attachment(conversation, pk))

@@ -1,0 +1,183 @@
+"""Reads with access checks. Views never fetch a conversation or customer another way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from exdesk.accounts.models import User
+from exdesk.accounts.permissions import sees_all_conversations
+from exdesk.core import fulltext
+from exdesk.customers.models import Customer
+
+from .choices import ACTIVE_STATUSES, Channel, Priority, Status
+from .models import Attachment, Conversation, SearchDocument
+
+
+def visible_conversations(user: User) -> QuerySet[Conversation]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Conversation.objects.none()
+    if sees_all_conversations(user):
+        return Conversation.objects.all()
+    return Conversation.objects.filter(
+        Q(team__in=user.teams.all())  # the agent's teams
+        | Q(assignee=user)  # assigned to them, whatever the team
+        | Q(team__isnull=True)  # not yet triaged to a team
+    )
+
+
+def access_conversation(user: User, pk) -> Conversation:
+    """The conversation, or 404 for anyone who may not see it (no hint that it exists)."""
+    try:
+        return (
+            visible_conversations(user)
+            .select_related("customer", "team", "assignee", "category")
+            .get(pk=int(pk))
+        )
+    except (Conversation.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def conversation_by_token(token: str) -> Conversation:
+    if not token or len(token) > 64:
+        raise Http404
+    try:
+        return Conversation.objects.select_related("customer").get(tracking_token=token)
+    except Conversation.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def access_attachment(user: User, pk) -> Attachment:
+    try:
+        attachment = Attachment.objects.select_related("event").get(pk=int(pk))
+    except (Attachment.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    access_conversation(user, attachment.conversation_id)
+    return attachment
+
+
+def public_attachment(conversation: Conversation, pk) -> Attachment:
+    """An attachment the customer may download: theirs or an agent's public reply's."""
+    from .choices import PUBLIC_KINDS
+
+    try:
+        return Attachment.objects.get(
+            pk=int(pk), conversation=conversation, event__kind__in=PUBLIC_KINDS
+        )
+    except (Attachment.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def assignable_staff(conversation: Conversation) -> QuerySet[User]:
+    """Who may be assigned this conversation: people who answer and can see it."""
+    from exdesk.accounts.choices import ANSWERS_CUSTOMERS, SEES_ALL_CONVERSATIONS
+
+    staff = User.objects.filter(is_active=True, role__in=ANSWERS_CUSTOMERS)
+    if conversation.team_id:
+        staff = staff.filter(Q(teams=conversation.team_id) | Q(role__in=SEES_ALL_CONVERSATIONS))
+    return staff.distinct().order_by("username")
+
+
+def visible_customers(user: User) -> QuerySet[Customer]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Customer.objects.none()
+    if sees_all_conversations(user):
+        return Customer.objects.all()
+    visible = visible_conversations(user).filter(customer=OuterRef("pk"))
+    return Customer.objects.filter(Exists(visible))
+
+
+def access_customer(user: User, pk) -> Customer:
+    try:
+        return visible_customers(user).get(pk=int(pk))
+    except (Customer.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+# ---------------------------------------------------------------- inbox
+
+INBOX_VIEWS = ("mine", "unassigned", "teams", "all")
+
+
+@dataclass
+class InboxFilters:
+    view: str = "mine"
+    status: str = ""
+    priority: str = ""
+    channel: str = ""
+    tag: str = ""
+    language: str = ""
+    q: str = ""
+
+    @classmethod
+    def from_query(cls, params) -> InboxFilters:
+        def pick(name: str, allowed) -> str:
+            value = params.get(name, "")
+            return value if value in allowed else ""
+
+        return cls(
+            view=params.get("view") if params.get("view") in INBOX_VIEWS else "mine",
+            status=pick("status", {*Status.values, "active"}),
+            priority=pick("priority", Priority.values),
+            channel=pick("channel", Channel.values),
+            tag=params.get("tag", "").strip()[:40],
+            language=pick("language", {"en", "zh-hans"}),
+            q=params.get("q", "").strip()[:200],
+        )
+
+
+def inbox(user: User, filters: InboxFilters) -> QuerySet[Conversation]:
+    conversations = visible_conversations(user)
+    if filters.view == "mine":
+        conversations = conversations.filter(assignee=user)
+    elif filters.view == "unassigned":
+        conversations = conversations.filter(assignee__isnull=True)
+    elif filters.view == "teams":
+        conversations = conversations.filter(team__in=user.teams.all())
+    if filters.status == "active":
+        conversations = conversations.filter(status__in=ACTIVE_STATUSES)
+    elif filters.status:
+        conversations = conversations.filter(status=filters.status)
+    if filters.priority:
+        conversations = conversations.filter(priority=filters.priority)
+    if filters.channel:
+        conversations = conversations.filter(channel=filters.channel)
+    if filters.language:
+        conversations = conversations.filter(language=filters.language)
+    if filters.tag:
+        conversations = conversations.filter(tags__name=filters.tag)
+    if filters.q:
+        conversations = conversations.filter(pk__in=search_ids(filters.q))
+    return conversations.select_related("customer", "assignee", "team").prefetch_related("tags")
+
+
+def search_ids(query: str):
+    """Conversation ids whose subject or messages contain every term of ``query``."""
+    terms = fulltext.terms(query)[:20]
+    if not terms:
+        return SearchDocument.objects.none().values("conversation_id")
+    if connection.vendor == "sqlite":
+        match = " ".join('"' + t.replace('"', '""') + '"' for t in terms)
+        return SearchDocument.objects.extra(
+            where=[
+                "conversations_searchdocument.conversation_id IN "
+                "(SELECT rowid FROM conversations_searchdocument_fts "
+                "WHERE conversations_searchdocument_fts MATCH %s)"
+            ],
+            params=[match],
+        ).values("conversation_id")
+    if connection.vendor == "postgresql":
+        # Exact term containment on a GIN-indexed array: no text-search parser or locale
+        # decides what a Chinese "word" is; the terms already are the words.
+        return SearchDocument.objects.extra(
+            where=["string_to_array(terms, ' ') @> %s::text[]"],
+            params=[terms],
+        ).values("conversation_id")
+    # Other databases: substring match on the same terms (slow but correct).
+    docs = SearchDocument.objects.all()
+    for term in terms:
+        docs = docs.filter(terms__contains=term)
+    return docs.values("conversation_id")

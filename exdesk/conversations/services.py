@@ -1,0 +1,427 @@
+"""Every change to a conversation goes through one function here.
+
+Views, the API, the console's bulk actions, the demo loader and (later) the chat
+consumer, e-mail intake and bot all call these. Each ``do_*`` runs in one transaction,
+appends the timeline event and schedules side effects (e-mail) after commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from exdesk.accounts.models import Team, User
+from exdesk.accounts.permissions import answers_customers, assigns_others, sees_all_conversations
+from exdesk.core import fulltext
+from exdesk.customers.models import Customer
+
+from . import attachments as files
+from .choices import REOPENED_BY_CUSTOMER, Channel, EventKind, Priority, Status
+from .models import Attachment, Category, Conversation, Event, SearchDocument, Tag
+
+MAX_BODY_LENGTH = 20_000
+CASE_FIELDS = ("coin", "network", "txid", "amount", "address")
+
+
+# ---------------------------------------------------------------- checks
+
+
+def check_body(body: str, field: str = "body") -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({field: _("Write a message.")})
+    if len(body) > MAX_BODY_LENGTH:
+        raise ValidationError(
+            {field: _("Keep the message under %(n)d characters.") % {"n": MAX_BODY_LENGTH}}
+        )
+    return body
+
+
+def check_can_answer(user: User, conversation: Conversation) -> None:
+    if not answers_customers(user):
+        raise PermissionDenied(_("Your role cannot change conversations."))
+
+
+def check_case_fields(fields: dict | None) -> dict:
+    fields = {k: v for k, v in (fields or {}).items() if v not in (None, "")}
+    unknown = set(fields) - set(CASE_FIELDS)
+    if unknown:
+        raise ValidationError({sorted(unknown)[0]: _("Unknown field.")})
+    if "amount" in fields:
+        try:
+            amount = Decimal(str(fields["amount"]))
+        except ArithmeticError as exc:
+            raise ValidationError({"amount": _("Enter a number.")}) from exc
+        if not amount.is_finite() or amount < 0:
+            raise ValidationError({"amount": _("Enter a positive number.")})
+        fields["amount"] = amount
+    for key in ("coin", "network", "txid", "address"):
+        if key in fields:
+            fields[key] = str(fields[key]).strip()[:128]
+    return fields
+
+
+# ---------------------------------------------------------------- internals
+
+
+def _append(conversation: Conversation, kind: str, **values) -> Event:
+    return Event.objects.create(conversation=conversation, kind=kind, **values)
+
+
+def _attach(conversation: Conversation, event: Event, checked: Sequence, stored: list[str]):
+    for item in checked:
+        path = files.store(item)
+        stored.append(path)
+        Attachment.objects.create(
+            conversation=conversation,
+            event=event,
+            file=path,
+            original_name=item.name,
+            content_type=item.content_type,
+            size=item.size,
+            sha256=item.sha256,
+        )
+
+
+def _index(conversation: Conversation, *texts: str) -> None:
+    """Add the terms of new text to the conversation's search document."""
+    new_terms = fulltext.index_text(*texts)
+    doc, created = SearchDocument.objects.get_or_create(
+        conversation=conversation, defaults={"terms": new_terms}
+    )
+    if not created and new_terms:
+        doc.terms = f"{doc.terms} {new_terms}".strip()
+        doc.save(update_fields=["terms"])
+
+
+def _touch(conversation: Conversation, **changes) -> None:
+    for name, value in changes.items():
+        setattr(conversation, name, value)
+    conversation.updated_at = timezone.now()
+    conversation.save(update_fields=[*changes, "updated_at"])
+
+
+def _with_files(work, uploads: Iterable):
+    """Check files first, then run ``work`` in one transaction; stored files never outlive a
+    rolled-back transaction."""
+    checked = files.check_files(uploads or [])
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            return work(checked, stored)
+    except BaseException:
+        files.discard(stored)
+        raise
+
+
+def _after_commit(task, *args) -> None:
+    transaction.on_commit(lambda: task(*args))
+
+
+# ---------------------------------------------------------------- creating
+
+
+def do_create_conversation(
+    *,
+    customer: Customer,
+    subject: str,
+    body: str,
+    channel: str = Channel.WEB,
+    language: str = "en",
+    category: Category | None = None,
+    priority: str | None = None,
+    fields: dict | None = None,
+    tags: Iterable[str] = (),
+    uploads: Iterable = (),
+    notify_customer: bool = True,
+) -> Conversation:
+    subject = (subject or "").strip()
+    if not subject:
+        raise ValidationError({"subject": _("Give your request a subject.")})
+    if len(subject) > 200:
+        raise ValidationError({"subject": _("Keep the subject under 200 characters.")})
+    body = check_body(body)
+    case_fields = check_case_fields(fields)
+    tag_objects = _tags(tags)
+
+    def work(checked, stored):
+        conversation = Conversation.objects.create(
+            customer=customer,
+            subject=subject,
+            channel=channel,
+            language=language,
+            category=category,
+            team=category.team if category else None,
+            priority=priority or (category.default_priority if category else Priority.P2),
+            **case_fields,
+        )
+        if tag_objects:
+            conversation.tags.set(tag_objects)
+        event = _append(
+            conversation, EventKind.CUSTOMER_MESSAGE, author_customer=customer, body=body
+        )
+        _attach(conversation, event, checked, stored)
+        SearchDocument.objects.create(
+            conversation=conversation, terms=fulltext.index_text(subject, body)
+        )
+        if notify_customer and customer.email:
+            from .tasks import notify_customer_received
+
+            _after_commit(notify_customer_received, conversation.pk)
+        return conversation
+
+    return _with_files(work, uploads)
+
+
+# ---------------------------------------------------------------- messages
+
+
+def do_add_customer_message(conversation: Conversation, body: str, uploads: Iterable = ()) -> Event:
+    body = check_body(body)
+    if conversation.status == Status.CLOSED:
+        raise ValidationError(
+            {"body": _("This request is closed. Please open a new one if you need more help.")}
+        )
+
+    def work(checked, stored):
+        conv = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        event = _append(conv, EventKind.CUSTOMER_MESSAGE, author_customer=conv.customer, body=body)
+        _attach(conv, event, checked, stored)
+        if conv.status in REOPENED_BY_CUSTOMER:
+            _status_event(conv, Status.OPEN, actor=None)
+        else:
+            _touch(conv)
+        _index(conv, body)
+        return event
+
+    return _with_files(work, uploads)
+
+
+def do_reply(
+    conversation: Conversation,
+    user: User,
+    body: str,
+    uploads: Iterable = (),
+    *,
+    status: str | None = None,
+    notify_customer: bool = True,
+) -> Event:
+    """A public answer to the customer, optionally setting the status in the same step."""
+    check_can_answer(user, conversation)
+    body = check_body(body)
+    if status is not None and status not in Status.values:
+        raise ValidationError({"status": _("Unknown status.")})
+
+    def work(checked, stored):
+        conv = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        event = _append(conv, EventKind.AGENT_REPLY, author_user=user, body=body)
+        _attach(conv, event, checked, stored)
+        changes = {}
+        if conv.first_response_at is None:
+            changes["first_response_at"] = event.created_at
+        new_status = status or (Status.OPEN if conv.status == Status.NEW else None)
+        if new_status and new_status != conv.status:
+            for name, value in changes.items():
+                setattr(conv, name, value)
+            _status_event(conv, new_status, actor=user, extra_fields=list(changes))
+        else:
+            _touch(conv, **changes)
+        _index(conv, body)
+        if notify_customer and conv.customer.email:
+            from .tasks import notify_customer_of_reply
+
+            _after_commit(notify_customer_of_reply, event.pk)
+        return event
+
+    return _with_files(work, uploads)
+
+
+def do_add_note(conversation: Conversation, user: User, body: str, uploads: Iterable = ()):
+    """An internal note: staff only, never shown or sent to the customer."""
+    body = check_body(body)
+
+    def work(checked, stored):
+        event = _append(conversation, EventKind.INTERNAL_NOTE, author_user=user, body=body)
+        _attach(conversation, event, checked, stored)
+        _touch(conversation)
+        _index(conversation, body)
+        return event
+
+    return _with_files(work, uploads)
+
+
+# ---------------------------------------------------------------- properties
+
+
+def _status_event(conv: Conversation, status: str, actor: User | None, extra_fields=()) -> Event:
+    old = conv.status
+    conv.status = status
+    fields = ["status", *extra_fields]
+    if status == Status.SOLVED:
+        conv.solved_at = timezone.now()
+        fields.append("solved_at")
+    elif old in (Status.SOLVED, Status.CLOSED) and conv.solved_at is not None:
+        conv.solved_at = None
+        fields.append("solved_at")
+    _touch(conv, **{f: getattr(conv, f) for f in fields})
+    return _append(
+        conv, EventKind.STATUS_CHANGE, author_user=actor, data={"from": old, "to": status}
+    )
+
+
+@transaction.atomic
+def do_change_status(conversation: Conversation, user: User, status: str) -> Event | None:
+    check_can_answer(user, conversation)
+    if status not in Status.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    conv = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if conv.status == status:
+        return None
+    event = _status_event(conv, status, actor=user)
+    conversation.status, conversation.solved_at = conv.status, conv.solved_at
+    return event
+
+
+@transaction.atomic
+def do_change_priority(conversation: Conversation, user: User, priority: str) -> Event | None:
+    check_can_answer(user, conversation)
+    if priority not in Priority.values:
+        raise ValidationError({"priority": _("Unknown priority.")})
+    old = conversation.priority
+    if old == priority:
+        return None
+    _touch(conversation, priority=priority)
+    return _append(
+        conversation,
+        EventKind.PRIORITY_CHANGE,
+        author_user=user,
+        data={"from": old, "to": priority},
+    )
+
+
+def check_assignee(actor: User, conversation: Conversation, assignee: User | None) -> None:
+    check_can_answer(actor, conversation)
+    if assignee is not None and assignee != actor and not assigns_others(actor):
+        raise PermissionDenied(_("Your role can only take conversations for yourself."))
+    if assignee is None:
+        return
+    if not assignee.is_active or not answers_customers(assignee):
+        raise ValidationError({"assignee": _("This person cannot answer customers.")})
+    in_team = (
+        conversation.team_id is None
+        or sees_all_conversations(assignee)
+        or assignee.teams.filter(pk=conversation.team_id).exists()
+    )
+    if not in_team:
+        raise ValidationError({"assignee": _("This person is not in the conversation's team.")})
+
+
+@transaction.atomic
+def do_assign(conversation: Conversation, actor: User, assignee: User | None) -> Event | None:
+    check_assignee(actor, conversation, assignee)
+    old = conversation.assignee
+    if old == assignee:
+        return None
+    changes: dict = {"assignee": assignee}
+    if assignee is not None and conversation.status == Status.NEW:
+        changes["status"] = Status.OPEN
+    _touch(conversation, **changes)
+    return _append(
+        conversation,
+        EventKind.ASSIGNMENT_CHANGE,
+        author_user=actor,
+        data={
+            "from": old.username if old else None,
+            "to": assignee.username if assignee else None,
+        },
+    )
+
+
+def do_take(conversation: Conversation, user: User) -> Event | None:
+    return do_assign(conversation, user, user)
+
+
+@transaction.atomic
+def do_change_team(conversation: Conversation, user: User, team: Team | None) -> Event | None:
+    check_can_answer(user, conversation)
+    old = conversation.team
+    if old == team:
+        return None
+    changes: dict = {"team": team}
+    # The assignee keeps the case only if they can still see it.
+    assignee = conversation.assignee
+    if (
+        assignee
+        and team
+        and not sees_all_conversations(assignee)
+        and not assignee.teams.filter(pk=team.pk).exists()
+    ):
+        changes["assignee"] = None
+    _touch(conversation, **changes)
+    return _append(
+        conversation,
+        EventKind.TEAM_CHANGE,
+        author_user=user,
+        data={"from": old.slug if old else None, "to": team.slug if team else None},
+    )
+
+
+def _tags(names: Iterable[str]) -> list[Tag]:
+    cleaned = []
+    for name in names:
+        name = (name or "").strip().lower().replace(" ", "-")
+        if not name:
+            continue
+        if len(name) > 40 or not all(ch.isalnum() or ch in "-_" for ch in name):
+            raise ValidationError({"tags": _("Tags use letters, digits, - and _ only.")})
+        cleaned.append(name)
+    return [Tag.objects.get_or_create(name=n)[0] for n in dict.fromkeys(cleaned)]
+
+
+@transaction.atomic
+def do_set_tags(conversation: Conversation, user: User, names: Iterable[str]) -> Event | None:
+    check_can_answer(user, conversation)
+    new_tags = _tags(names)
+    old = sorted(conversation.tags.values_list("name", flat=True))
+    new = sorted(t.name for t in new_tags)
+    if old == new:
+        return None
+    conversation.tags.set(new_tags)
+    _touch(conversation)
+    return _append(
+        conversation, EventKind.TAG_CHANGE, author_user=user, data={"from": old, "to": new}
+    )
+
+
+def do_add_tag(conversation: Conversation, user: User, name: str) -> Event | None:
+    current = list(conversation.tags.values_list("name", flat=True))
+    return do_set_tags(conversation, user, [*current, name])
+
+
+# ---------------------------------------------------------------- bulk
+
+BULK_ACTIONS = {"take", "status", "priority", "add_tag"}
+
+
+@transaction.atomic
+def do_bulk(user: User, conversations: Sequence[Conversation], action: str, value: str) -> int:
+    """Apply one action to many conversations; all of them or none."""
+    if action not in BULK_ACTIONS:
+        raise ValidationError({"action": _("Unknown bulk action.")})
+    changed = 0
+    for conversation in conversations:
+        if action == "take":
+            event = do_take(conversation, user)
+        elif action == "status":
+            event = do_change_status(conversation, user, value)
+        elif action == "priority":
+            event = do_change_priority(conversation, user, value)
+        else:
+            event = do_add_tag(conversation, user, value)
+        changed += event is not None
+    return changed

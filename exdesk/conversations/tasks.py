@@ -1,0 +1,48 @@
+"""Background work for conversations. Thin wrappers: the task queue retries them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from huey.contrib.djhuey import db_task
+
+from .models import Conversation, Event
+
+
+def tracking_url(conversation: Conversation) -> str:
+    return settings.SITE_URL + reverse("portal:track", args=[conversation.tracking_token])
+
+
+def _send(conversation: Conversation, template: str, subject: str, context: dict) -> None:
+    with translation.override(conversation.language):
+        context = {"conversation": conversation, "url": tracking_url(conversation), **context}
+        body = render_to_string(template, context)
+        message = EmailMessage(
+            subject=f"[{conversation.reference}] {subject}",
+            body=body,
+            to=[conversation.customer.email],
+            headers={"Auto-Submitted": "auto-generated"},
+        )
+        message.send()
+
+
+@db_task(retries=5, retry_delay=60)
+def notify_customer_received(conversation_id: int) -> None:
+    conversation = Conversation.objects.select_related("customer").get(pk=conversation_id)
+    with translation.override(conversation.language):
+        subject = translation.gettext("We received your request: %(subject)s") % {
+            "subject": conversation.subject
+        }
+    _send(conversation, "conversations/email/received.txt", subject, {})
+
+
+@db_task(retries=5, retry_delay=60)
+def notify_customer_of_reply(event_id: int) -> None:
+    event = Event.objects.select_related("conversation__customer", "author_user").get(pk=event_id)
+    conversation = event.conversation
+    with translation.override(conversation.language):
+        subject = translation.gettext("New reply: %(subject)s") % {"subject": conversation.subject}
+    _send(conversation, "conversations/email/reply.txt", subject, {"event": event})

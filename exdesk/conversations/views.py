@@ -1,0 +1,266 @@
+"""Agent console: inbox, conversation page and its actions. Thin: parse, call, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from exdesk.accounts.decorators import staff_required
+from exdesk.accounts.models import User
+from exdesk.accounts.permissions import answers_customers, assigns_others
+from exdesk.audit import services as audit
+from exdesk.audit.models import AuditAction
+from exdesk.core.forms import add_service_errors
+from exdesk.customers.masking import customer_view
+
+from . import selectors, services
+from .choices import Channel, Priority, Status
+from .forms import NoteForm, PriorityForm, ReplyForm, StatusForm, TagsForm
+
+PAGE_SIZE = 25
+
+
+@staff_required
+def inbox(request):
+    filters = selectors.InboxFilters.from_query(request.GET)
+    conversations = selectors.inbox(request.user, filters)
+    page = Paginator(conversations, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "filters": filters,
+        "query": query.urlencode(),
+        "statuses": Status.choices,
+        "priorities": Priority.choices,
+        "channels": Channel.choices,
+        "views": [
+            ("mine", _("Mine")),
+            ("unassigned", _("Unassigned")),
+            ("teams", _("My teams")),
+            ("all", _("All")),
+        ],
+        "can_answer": answers_customers(request.user),
+    }
+    return render(request, "conversations/inbox.html", context)
+
+
+def _detail_context(request, conversation, **forms):
+    events = conversation.events.select_related("author_user", "author_customer").prefetch_related(
+        "attachments"
+    )
+    assignable = selectors.assignable_staff(conversation) if assigns_others(request.user) else []
+    return {
+        "conversation": conversation,
+        "events": events,
+        "customer": customer_view(conversation.customer, request.user),
+        "tags": ", ".join(conversation.tags.values_list("name", flat=True)),
+        "reply_form": forms.get("reply_form") or ReplyForm(),
+        "note_form": forms.get("note_form") or NoteForm(),
+        "status_form": StatusForm(initial={"status": conversation.status}),
+        "priority_form": PriorityForm(initial={"priority": conversation.priority}),
+        "can_answer": answers_customers(request.user),
+        "assignable": assignable,
+    }
+
+
+@staff_required
+def conversation_detail(request, pk):
+    conversation = selectors.access_conversation(request.user, pk)
+    audit.record(
+        request.user,
+        AuditAction.VIEW_CONVERSATION,
+        conversation,
+        customer=conversation.customer,
+        request=request,
+    )
+    return render(request, "conversations/detail.html", _detail_context(request, conversation))
+
+
+def _back(conversation) -> HttpResponseRedirect:
+    return redirect("conversations:detail", pk=conversation.pk)
+
+
+def _rerender(request, conversation, **forms):
+    context = _detail_context(request, conversation, **forms)
+    return render(request, "conversations/detail.html", context, status=400)
+
+
+@staff_required
+@require_POST
+def reply(request, pk):
+    conversation = selectors.access_conversation(request.user, pk)
+    form = ReplyForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.do_reply(
+                conversation,
+                request.user,
+                form.cleaned_data["body"],
+                form.cleaned_data["attachments"],
+                status=form.cleaned_data["status"] or None,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc, default_field="attachments")
+        else:
+            messages.success(request, _("Reply sent."))
+            return _back(conversation)
+    return _rerender(request, conversation, reply_form=form)
+
+
+@staff_required
+@require_POST
+def note(request, pk):
+    conversation = selectors.access_conversation(request.user, pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.do_add_note(conversation, request.user, form.cleaned_data["body"])
+        except ValidationError as exc:
+            add_service_errors(form, exc, default_field="body")
+        else:
+            messages.success(request, _("Note added."))
+            return _back(conversation)
+    return _rerender(request, conversation, note_form=form)
+
+
+def _property_action(request, pk, form_class, action):
+    conversation = selectors.access_conversation(request.user, pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("That value is not allowed."))
+        return _back(conversation)
+    try:
+        action(conversation, form)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Saved."))
+    return _back(conversation)
+
+
+@staff_required
+@require_POST
+def change_status(request, pk):
+    return _property_action(
+        request,
+        pk,
+        StatusForm,
+        lambda c, f: services.do_change_status(c, request.user, f.cleaned_data["status"]),
+    )
+
+
+@staff_required
+@require_POST
+def change_priority(request, pk):
+    return _property_action(
+        request,
+        pk,
+        PriorityForm,
+        lambda c, f: services.do_change_priority(c, request.user, f.cleaned_data["priority"]),
+    )
+
+
+@staff_required
+@require_POST
+def set_tags(request, pk):
+    return _property_action(
+        request,
+        pk,
+        TagsForm,
+        lambda c, f: services.do_set_tags(c, request.user, f.cleaned_names()),
+    )
+
+
+@staff_required
+@require_POST
+def take(request, pk):
+    conversation = selectors.access_conversation(request.user, pk)
+    services.do_take(conversation, request.user)
+    messages.success(request, _("You are now the assignee."))
+    return _back(conversation)
+
+
+@staff_required
+@require_POST
+def assign(request, pk):
+    conversation = selectors.access_conversation(request.user, pk)
+    username = request.POST.get("assignee", "")
+    assignee = get_object_or_404(User, username=username) if username else None
+    try:
+        services.do_assign(conversation, request.user, assignee)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Assignment saved."))
+    return _back(conversation)
+
+
+@staff_required
+@require_POST
+def bulk(request):
+    ids = request.POST.getlist("ids")
+    conversations = [selectors.access_conversation(request.user, pk) for pk in ids[:100]]
+    back = reverse("conversations:inbox") + "?" + request.POST.get("query", "")[:500]
+    if not conversations:
+        messages.error(request, _("Select at least one conversation."))
+        return redirect(back)
+    try:
+        changed = services.do_bulk(
+            request.user,
+            conversations,
+            request.POST.get("action", ""),
+            request.POST.get("value", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(count)d conversations updated.") % {"count": changed})
+    return redirect(back)
+
+
+@staff_required
+def customer_detail(request, pk):
+    customer = selectors.access_customer(request.user, pk)
+    audit.record(
+        request.user, AuditAction.VIEW_CUSTOMER, customer, customer=customer, request=request
+    )
+    conversations = (
+        selectors.visible_conversations(request.user)
+        .filter(customer=customer)
+        .select_related("assignee")[:50]
+    )
+    context = {"customer": customer_view(customer, request.user), "conversations": conversations}
+    return render(request, "conversations/customer.html", context)
+
+
+@staff_required
+def attachment(request, pk):
+    item = selectors.access_attachment(request.user, pk)
+    conversation = item.conversation
+    audit.record(
+        request.user,
+        AuditAction.VIEW_ATTACHMENT,
+        item,
+        customer=conversation.customer,
+        request=request,
+    )
+    return attachment_response(item)
+
+
+def attachment_response(item) -> FileResponse:
+    response = FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=item.original_name,
+        content_type=item.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

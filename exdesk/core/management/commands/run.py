@@ -1,0 +1,53 @@
+"""``exdesk run``: the web server and the task worker, in one command."""
+
+import os
+import subprocess
+import sys
+
+import uvicorn
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Run exdesk: the ASGI web server and a task-queue worker."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "1")))
+        parser.add_argument("--no-task-worker", action="store_true")
+
+    def handle(self, *args, host, port, workers, no_task_worker, **options):
+        base = f"http://{host}:{port}"
+        self.stdout.write(
+            "\n".join(
+                [
+                    "",
+                    "exdesk is starting:",
+                    f"  Help and ticket form (customers): {base}/",
+                    f"  Agent console (staff):            {base}/console/",
+                    f"  Settings (admin):                 {base}/admin/",
+                    f"  API docs:                         {base}/api/v1/docs",
+                    f"  Database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}",
+                    "",
+                ]
+            )
+        )
+        worker = None
+        if not no_task_worker:
+            worker = subprocess.Popen([sys.executable, "-m", "exdesk.cli", "run_huey", "--quiet"])
+        try:
+            uvicorn.run(
+                "exdesk.asgi:application",
+                host=host,
+                port=port,
+                workers=workers,
+                log_level="warning",
+                access_log=False,
+                lifespan="off",
+            )
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=10)

@@ -1,0 +1,17 @@
+"""Settings for the test suite: the real stack, with fast hashing and inline tasks."""
+
+import os
+import tempfile
+
+os.environ.setdefault("EXDESK_DEBUG", "0")
+os.environ.setdefault("EXDESK_SECRET_KEY", "test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+os.environ.setdefault("EXDESK_DATA_DIR", tempfile.mkdtemp(prefix="exdesk-test-"))
+
+from exdesk.settings import *  # noqa: F403
+from exdesk.settings import HUEY
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tasks run inline so a test sees their effect; the task code is the production code.
+HUEY = {**HUEY, "immediate": True}
+ALLOWED_HOSTS = ["*"]

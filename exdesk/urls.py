@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from django_otp.admin import OTPAdminSite
+
+from exdesk.api import api
+from exdesk.audit import views as audit_views
+from exdesk.conversations.urls import portal_patterns
+
+# The admin, like the console, demands the second factor; staff sign in once, at /accounts/.
+admin.site.__class__ = OTPAdminSite
+admin.site.site_header = "exdesk"
+
+urlpatterns = [
+    path("", include(portal_patterns)),
+    path("accounts/", include("exdesk.accounts.urls")),
+    path("console/", include("exdesk.conversations.urls")),
+    path("console/audit/", audit_views.audit_log, name="audit_log"),
+    path("console/audit/export.csv", audit_views.audit_export, name="audit_export"),
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="accounts:login", query_string=True),
+    ),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
