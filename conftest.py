@@ -29,3 +29,13 @@ def _media_in_tmp(settings, tmp_path):
             "OPTIONS": {"location": str(tmp_path / "media")},
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request that switched language must not leak it into the next test."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")

@@ -9,6 +9,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
+from ninja import Status as HttpStatus
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import field_validator
 
@@ -204,7 +205,7 @@ def create_conversation(request, payload: ConversationIn):
             fields=payload.fields.dict(exclude_none=True),
             tags=payload.tags,
         )
-    return 201, _out(conversation)
+    return HttpStatus(201, _out(conversation))
 
 
 @router.get("", response=list[ConversationOut])
@@ -247,14 +248,17 @@ def post_message(request, conversation_id: int, payload: MessageIn):
         # The integration relays what the customer wrote in the exchange's own app.
         services.check_can_answer(request.user, conversation)
         event = services.do_add_customer_message(conversation, payload.body)
-    return 201, {
-        "id": event.pk,
-        "kind": event.kind,
-        "author": event.author_user.username if event.author_user else None,
-        "body": event.body,
-        "data": event.data,
-        "created_at": event.created_at,
-    }
+    return HttpStatus(
+        201,
+        {
+            "id": event.pk,
+            "kind": event.kind,
+            "author": event.author_user.username if event.author_user else None,
+            "body": event.body,
+            "data": event.data,
+            "created_at": event.created_at,
+        },
+    )
 
 
 @router.post("/{int:conversation_id}/status", response=ConversationOut)

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -94,7 +95,7 @@ def check_files(uploads) -> list[CheckedFile]:
 
 def _too_big(name: str, limit: int) -> ValidationError:
     return ValidationError(
-        _("%(name)s is larger than %(mb)d MB.") % {"name": name, "mb": limit // (1024 * 1024)},
+        _("%(name)s is larger than %(limit)s.") % {"name": name, "limit": filesizeformat(limit)},
         code="too_big",
     )
 

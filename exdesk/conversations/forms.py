@@ -103,4 +103,6 @@ class TagsForm(forms.Form):
     )
 
     def cleaned_names(self) -> list[str]:
-        return [t for t in self.cleaned_data["tags"].split(",") if t.strip()]
+        # Chinese keyboards type the full-width comma; accept both.
+        text = self.cleaned_data["tags"].replace("，", ",")
+        return [t for t in text.split(",") if t.strip()]

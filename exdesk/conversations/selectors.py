@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from exdesk.accounts.models import User
@@ -159,25 +160,18 @@ def search_ids(query: str):
     terms = fulltext.terms(query)[:20]
     if not terms:
         return SearchDocument.objects.none().values("conversation_id")
-    if connection.vendor == "sqlite":
-        match = " ".join('"' + t.replace('"', '""') + '"' for t in terms)
-        return SearchDocument.objects.extra(
-            where=[
-                "conversations_searchdocument.conversation_id IN "
-                "(SELECT rowid FROM conversations_searchdocument_fts "
-                "WHERE conversations_searchdocument_fts MATCH %s)"
-            ],
-            params=[match],
-        ).values("conversation_id")
     if connection.vendor == "postgresql":
         # Exact term containment on a GIN-indexed array: no text-search parser or locale
         # decides what a Chinese "word" is; the terms already are the words.
-        return SearchDocument.objects.extra(
-            where=["string_to_array(terms, ' ') @> %s::text[]"],
-            params=[terms],
-        ).values("conversation_id")
-    # Other databases: substring match on the same terms (slow but correct).
-    docs = SearchDocument.objects.all()
-    for term in terms:
-        docs = docs.filter(terms__contains=term)
-    return docs.values("conversation_id")
+        return RawSQL(
+            "SELECT conversation_id FROM conversations_searchdocument "
+            "WHERE string_to_array(terms, ' ') @> %s::text[]",
+            [terms],
+        )
+    # SQLite (the two supported databases): the FTS5 table from migration 0002.
+    match = " ".join('"' + t.replace('"', '""') + '"' for t in terms)
+    return RawSQL(
+        "SELECT rowid FROM conversations_searchdocument_fts "
+        "WHERE conversations_searchdocument_fts MATCH %s",
+        [match],
+    )

@@ -25,6 +25,7 @@ from .choices import REOPENED_BY_CUSTOMER, Channel, EventKind, Priority, Status
 from .models import Attachment, Category, Conversation, Event, SearchDocument, Tag
 
 MAX_BODY_LENGTH = 20_000
+MAX_SUBJECT_LENGTH = 200
 CASE_FIELDS = ("coin", "network", "txid", "amount", "address")
 
 
@@ -36,9 +37,7 @@ def check_body(body: str, field: str = "body") -> str:
     if not body:
         raise ValidationError({field: _("Write a message.")})
     if len(body) > MAX_BODY_LENGTH:
-        raise ValidationError(
-            {field: _("Keep the message under %(n)d characters.") % {"n": MAX_BODY_LENGTH}}
-        )
+        raise ValidationError({field: _("Use at most %(n)d characters.") % {"n": MAX_BODY_LENGTH}})
     return body
 
 
@@ -143,8 +142,10 @@ def do_create_conversation(
     subject = (subject or "").strip()
     if not subject:
         raise ValidationError({"subject": _("Give your request a subject.")})
-    if len(subject) > 200:
-        raise ValidationError({"subject": _("Keep the subject under 200 characters.")})
+    if len(subject) > MAX_SUBJECT_LENGTH:
+        raise ValidationError(
+            {"subject": _("Use at most %(n)d characters.") % {"n": MAX_SUBJECT_LENGTH}}
+        )
     body = check_body(body)
     case_fields = check_case_fields(fields)
     tag_objects = _tags(tags)
@@ -307,7 +308,7 @@ def do_change_priority(conversation: Conversation, user: User, priority: str) ->
 def check_assignee(actor: User, conversation: Conversation, assignee: User | None) -> None:
     check_can_answer(actor, conversation)
     if assignee is not None and assignee != actor and not assigns_others(actor):
-        raise PermissionDenied(_("Your role can only take conversations for yourself."))
+        raise PermissionDenied(_("Your role can only assign conversations to yourself."))
     if assignee is None:
         return
     if not assignee.is_active or not answers_customers(assignee):
@@ -378,7 +379,7 @@ def _tags(names: Iterable[str]) -> list[Tag]:
         if not name:
             continue
         if len(name) > 40 or not all(ch.isalnum() or ch in "-_" for ch in name):
-            raise ValidationError({"tags": _("Tags use letters, digits, - and _ only.")})
+            raise ValidationError({"tags": _("A tag has at most 40 letters, digits, - or _.")})
         cleaned.append(name)
     return [Tag.objects.get_or_create(name=n)[0] for n in dict.fromkeys(cleaned)]
 

@@ -9,6 +9,7 @@ from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from exdesk.accounts.decorators import staff_required
@@ -221,7 +222,11 @@ def bulk(request):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("%(count)d conversations updated.") % {"count": changed})
+        messages.success(
+            request,
+            ngettext("%(count)d conversation updated.", "%(count)d conversations updated.", changed)
+            % {"count": changed},
+        )
     return redirect(back)
 
 
