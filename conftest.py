@@ -1,7 +1,5 @@
 """Shared fixtures. Under CI=true a missing service fails instead of skipping."""
 
-import os
-
 import pytest
 
 
@@ -9,14 +7,6 @@ def pytest_report_header(config):
     from django.conf import settings
 
     return f"database: {settings.DATABASES['default']['ENGINE']}"
-
-
-def require(condition: bool, reason: str) -> None:
-    if condition:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (CI=true: missing services fail the run)")
-    pytest.skip(reason)
 
 
 @pytest.fixture(autouse=True)

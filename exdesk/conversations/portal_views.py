@@ -89,7 +89,6 @@ def track(request, token):
         request, "conversations/portal_track.html", context, status=400 if form.errors else 200
     )
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
     return response
 
 

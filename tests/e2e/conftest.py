@@ -1,0 +1,118 @@
+"""Browser fixtures: Debian's Chromium driven by Playwright against Django's live server."""
+
+import os
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from exdesk.testing import require
+
+CHROMIUM = os.environ.get("EXDESK_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+LOCAL_HOSTS = {"127.0.0.1", "localhost", ""}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}")
+    require(AXE.exists(), "axe-core not installed (npm ci)")
+    # Playwright's sync API runs an event loop in this thread; the test's ORM calls are
+    # still synchronous, so Django's async-safety guard is relaxed for browser tests only.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Watch:
+    """What a page did that it must not: script from payloads, foreign hosts, JS errors."""
+
+    def __init__(self):
+        self.dialogs: list[str] = []
+        self.foreign_requests: list[str] = []
+        self.page_errors: list[str] = []
+
+    def clean(self) -> bool:
+        return not (self.dialogs or self.foreign_requests or self.page_errors)
+
+
+def _new_page(browser, live_server, **options):
+    context = browser.new_context(base_url=live_server.url, **options)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    watch = Watch()
+
+    def on_dialog(dialog):
+        watch.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def on_request(request):
+        if urlparse(request.url).hostname not in LOCAL_HOSTS and not request.url.startswith(
+            ("data:", "blob:", "about:")
+        ):
+            watch.foreign_requests.append(request.url)
+
+    page.on("dialog", on_dialog)
+    page.on("request", on_request)
+    page.on("pageerror", lambda error: watch.page_errors.append(str(error)))
+    page.watch = watch
+    return context, page
+
+
+@pytest.fixture
+def new_page(browser, live_server, transactional_db):
+    contexts = []
+
+    def make(**options):
+        options.setdefault("bypass_csp", False)
+        context, page = _new_page(browser, live_server, **options)
+        contexts.append(context)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def check_accessibility(page) -> None:
+    """Run axe-core (WCAG 2.0-2.2 A and AA rules) on the current page; fail on violations."""
+    page.evaluate(AXE.read_text())
+    violations = page.evaluate(
+        """async () => (await axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}
+        })).violations.map(v => ({id: v.id, impact: v.impact,
+            nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"""
+    )
+    assert violations == [], f"axe violations on {page.url}: {violations}"
+
+
+def fits_phone_width(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def token_from(url: str) -> str:
+    return re.search(r"/support/t/([^/]+)/", url).group(1)
+
+
+def sign_in_with_session(page, user, base_url: str) -> None:
+    """Give the browser a session that passed both factors (the sign-in is tested elsewhere)."""
+    from exdesk.testing import signed_in
+
+    cookies = signed_in(user).cookies
+    page.context.add_cookies(
+        [{"name": name, "value": morsel.value, "url": base_url} for name, morsel in cookies.items()]
+    )

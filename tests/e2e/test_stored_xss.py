@@ -1,0 +1,121 @@
+"""Every text field of the ticket form, the console and the API stores hostile text; every
+page that shows it renders it inert. CSP is bypassed here so escaping alone is tested."""
+
+import json
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from exdesk import testing
+from exdesk.accounts.choices import Role
+from exdesk.conversations.models import Conversation
+
+from .conftest import sign_in_with_session
+from .pages import TicketForm
+from .xss_payloads import INJECTED_SELECTOR, PAYLOADS
+
+pytestmark = pytest.mark.browser
+
+
+def assert_inert(page, where):
+    injected = page.evaluate(f"document.querySelectorAll({json.dumps(INJECTED_SELECTOR)}).length")
+    fired = page.evaluate("window.__xss !== undefined")
+    assert injected == 0, f"payload markup in the DOM at {where}"
+    assert not fired, f"payload script ran at {where}"
+    assert page.watch.dialogs == [], f"dialog opened at {where}: {page.watch.dialogs}"
+
+
+def submit_everywhere():
+    """Store each payload through the form, the console and the API (real HTTP handlers)."""
+    category = testing.category("deposit", "general")
+    agent = testing.staff("alice", role=Role.SUPERVISOR)
+    web, console = Client(), testing.signed_in(agent)
+    api, headers = testing.api_client(agent)
+    for n, payload in enumerate(PAYLOADS):
+        response = web.post(
+            reverse("portal:new"),
+            {
+                "category": category.pk,
+                "subject": payload[:200],
+                "description": payload,
+                "email": f"c{n}@example.com",
+                "language": "en",
+            },
+        )
+        assert response.status_code == 302
+        conversation = Conversation.objects.latest("id")
+        web.post(reverse("portal:track", args=[conversation.tracking_token]), {"body": payload})
+        console.post(reverse("conversations:reply", args=[conversation.pk]), {"body": payload})
+        console.post(reverse("conversations:note", args=[conversation.pk]), {"body": payload})
+        console.post(reverse("conversations:tags", args=[conversation.pk]), {"tags": payload})
+        console.post(
+            reverse("conversations:bulk"),
+            {"ids": [conversation.pk], "action": "add_tag", "value": payload},
+        )
+        created = api.post(
+            "/api/v1/conversations",
+            json.dumps(
+                {
+                    "subject": payload[:200],
+                    "body": payload,
+                    "customer": {
+                        "uid": f"x{n}",
+                        "name": payload[:120],
+                        "email": f"a{n}@example.com",
+                    },
+                    "fields": {
+                        "coin": payload[:20],
+                        "network": payload[:30],
+                        "txid": payload[:128],
+                        "address": payload[:128],
+                    },
+                }
+            ),
+            content_type="application/json",
+            **headers,
+        )
+        assert created.status_code == 201, created.content
+        api.post(
+            f"/api/v1/conversations/{created.json()['id']}/messages",
+            json.dumps({"body": payload, "kind": "note"}),
+            content_type="application/json",
+            **headers,
+        )
+    return agent
+
+
+def test_stored_payloads_render_inert_everywhere(new_page, live_server):
+    assert len(PAYLOADS) >= 30
+    agent = submit_everywhere()
+    conversations = list(Conversation.objects.select_related("customer"))
+    assert len(conversations) == 2 * len(PAYLOADS)
+
+    staff_page = new_page(bypass_csp=True)
+    sign_in_with_session(staff_page, agent, live_server.url)
+    pages = len(conversations) // 25 + 1
+    for number in range(1, pages + 1):
+        staff_page.goto(f"/console/?view=all&page={number}")
+        assert_inert(staff_page, f"inbox page {number}")
+    for conversation in conversations:
+        staff_page.goto(f"/console/c/{conversation.pk}/")
+        assert conversation.subject[:20] in staff_page.inner_text("h1")
+        assert_inert(staff_page, f"conversation {conversation.pk}")
+        staff_page.goto(f"/console/customers/{conversation.customer.pk}/")
+        assert_inert(staff_page, f"customer {conversation.customer.pk}")
+
+    customer_page = new_page(bypass_csp=True)
+    for conversation in conversations:
+        customer_page.goto(f"/support/t/{conversation.tracking_token}/")
+        assert_inert(customer_page, f"tracking page of {conversation.pk}")
+
+
+def test_payloads_echoed_in_a_rejected_form_render_inert(new_page):
+    testing.category("deposit", "general")
+    page = new_page(bypass_csp=True)
+    form = TicketForm(page)
+    for payload in PAYLOADS:
+        form.open()
+        form.submit(subject=payload[:200], description=payload, email=payload[:254])
+        assert "/support/new/" in page.url  # refused: the e-mail is not an address
+        assert_inert(page, f"rejected form with {payload!r}")
