@@ -13,12 +13,11 @@ class ApiTokenAuth(HttpBearer):
     def authenticate(self, request, token: str):
         if not token or len(token) > 100:
             return None
-        row = (
-            ApiToken.objects.select_related("user")
-            .filter(key_hash=ApiToken.hash_key(token), revoked=False, user__is_active=True)
-            .first()
-        )
-        if row is None:
+        try:
+            row = ApiToken.objects.select_related("user").get(
+                key_hash=ApiToken.hash_key(token), revoked=False, user__is_active=True
+            )
+        except ApiToken.DoesNotExist:
             return None
         request.user = row.user
         return row.user

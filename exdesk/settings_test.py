@@ -15,3 +15,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tasks run inline so a test sees their effect; the task code is the production code.
 HUEY = {**HUEY, "immediate": True}
 ALLOWED_HOSTS = ["*"]
+
+if DATABASES["default"]["ENGINE"] == "exdesk.core.sqlite":  # noqa: F405
+    # An in-memory test database (per xdist worker), as for Django's own SQLite backend.
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}  # noqa: F405

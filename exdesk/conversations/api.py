@@ -128,7 +128,7 @@ class ListFilters(Schema):
     customer_uid: str | None = Field(None, max_length=64)
 
 
-def _out(conversation: Conversation) -> dict:
+def _out(conversation: Conversation, tags: list[str] | None = None) -> dict:
     return {
         "id": conversation.pk,
         "reference": conversation.reference,
@@ -139,7 +139,7 @@ def _out(conversation: Conversation) -> dict:
         "language": conversation.language,
         "team": conversation.team.slug if conversation.team else None,
         "assignee": conversation.assignee.username if conversation.assignee else None,
-        "tags": [t.name for t in conversation.tags.all()],
+        "tags": tags if tags is not None else [t.name for t in conversation.tags.all()],
         "coin": conversation.coin,
         "network": conversation.network,
         "txid": conversation.txid,
@@ -184,9 +184,10 @@ def create_conversation(request, payload: ConversationIn):
         raise DjangoValidationError({"customer": "Give the customer's uid or email."})
     category = None
     if payload.category:
-        category = Category.objects.select_related("team").filter(slug=payload.category).first()
-        if category is None:
-            raise DjangoValidationError({"category": "Unknown category."})
+        try:
+            category = Category.objects.select_related("team").get(slug=payload.category)
+        except Category.DoesNotExist:
+            raise DjangoValidationError({"category": "Unknown category."}) from None
     with transaction.atomic():
         customer = find_or_create_customer(
             uid=payload.customer.uid or "",
@@ -205,7 +206,8 @@ def create_conversation(request, payload: ConversationIn):
             fields=payload.fields.dict(exclude_none=True),
             tags=payload.tags,
         )
-    return HttpStatus(201, _out(conversation))
+    # The tags were just set from the payload: no need to read them back.
+    return HttpStatus(201, _out(conversation, tags=services.clean_tag_names(payload.tags)))
 
 
 @router.get("", response=list[ConversationOut])

@@ -372,7 +372,8 @@ def do_change_team(conversation: Conversation, user: User, team: Team | None) ->
     )
 
 
-def _tags(names: Iterable[str]) -> list[Tag]:
+def clean_tag_names(names: Iterable[str]) -> list[str]:
+    """Normalised, unique, sorted tag names, or a ValidationError naming ``tags``."""
     cleaned = []
     for name in names:
         name = (name or "").strip().lower().replace(" ", "-")
@@ -381,7 +382,11 @@ def _tags(names: Iterable[str]) -> list[Tag]:
         if len(name) > 40 or not all(ch.isalnum() or ch in "-_" for ch in name):
             raise ValidationError({"tags": _("A tag has at most 40 letters, digits, - or _.")})
         cleaned.append(name)
-    return [Tag.objects.get_or_create(name=n)[0] for n in dict.fromkeys(cleaned)]
+    return sorted(set(cleaned))
+
+
+def _tags(names: Iterable[str]) -> list[Tag]:
+    return [Tag.objects.get_or_create(name=n)[0] for n in clean_tag_names(names)]
 
 
 @transaction.atomic

@@ -3,7 +3,7 @@
 Text is reduced to space-separated terms: lower-cased Latin words and digits as they
 are, and Chinese (CJK) runs as overlapping character bigrams, so a query for "提现"
 finds "提现失败" without a dictionary. The same function builds index and query
-terms, which is what makes the two meet. See docs/decisions/0002-search-terms.md.
+terms, which is what makes the two meet. See docs/decisions/0001-search-terms.md.
 """
 
 from __future__ import annotations

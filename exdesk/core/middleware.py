@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+
 # No third-party hosts, no inline script, no plugins; pages cannot be framed.
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -19,13 +21,28 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+def add_security_headers(response):
+    response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    return response
+
+
 class SecurityHeadersMiddleware:
+    """Sync and async: a sync-only middleware would cost every ASGI request two thread hops."""
+
+    sync_capable = True
+    async_capable = True
+
     def __init__(self, get_response):
         self.get_response = get_response
+        if iscoroutinefunction(get_response):
+            markcoroutinefunction(self)
 
     def __call__(self, request):
-        response = self.get_response(request)
-        response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        return response
+        if iscoroutinefunction(self):
+            return self._acall(request)
+        return add_security_headers(self.get_response(request))
+
+    async def _acall(self, request):
+        return add_security_headers(await self.get_response(request))

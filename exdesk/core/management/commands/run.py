@@ -8,6 +8,8 @@ import uvicorn
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+TASK_WORKER_NICENESS = 10
+
 
 class Command(BaseCommand):
     help = "Run exdesk: the ASGI web server and a task-queue worker."
@@ -15,7 +17,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "1")))
+        # Two processes use both cores; SQLite writers queue between them (core.sqlite).
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")))
         parser.add_argument("--no-task-worker", action="store_true")
 
     def handle(self, *args, host, port, workers, no_task_worker, **options):
@@ -36,7 +39,12 @@ class Command(BaseCommand):
         )
         worker = None
         if not no_task_worker:
-            worker = subprocess.Popen([sys.executable, "-m", "exdesk.cli", "run_huey", "--quiet"])
+            # Background work yields the CPU to requests: a traveller's page matters more
+            # than an e-mail leaving a few milliseconds later.
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "exdesk.cli", "run_huey", "--quiet"],
+                preexec_fn=lambda: os.nice(TASK_WORKER_NICENESS),
+            )
         try:
             uvicorn.run(
                 "exdesk.asgi:application",
@@ -46,6 +54,9 @@ class Command(BaseCommand):
                 log_level="warning",
                 access_log=False,
                 lifespan="off",
+                # Behind a reverse proxy, set FORWARDED_ALLOW_IPS to the proxy's address.
+                proxy_headers="FORWARDED_ALLOW_IPS" in os.environ,
+                server_header=False,
             )
         finally:
             if worker is not None:

@@ -1,0 +1,211 @@
+"""Ticket creation through the API under load.
+
+Starts exdesk (web server and task worker, as `make run` does) on a fresh database, or
+targets a running one with --url/--token, then creates tickets with N concurrent clients
+for T seconds over keep-alive connections and prints one JSON object:
+
+    {"tickets_per_s": ..., "p50_ms": ..., "p99_ms": ..., "db": "sqlite|postgresql", ...}
+
+    python benchmarks/ticket_ingest.py                      # SQLite, 8 clients, 30 s
+    python benchmarks/ticket_ingest.py --db postgresql
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parents[1]
+PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+BENCH_TOKEN = "exd_benchmark_token_0123456789abcdefghijklmnopqrstuv"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def exdesk(env: dict, *args: str, **kwargs):
+    return subprocess.run(
+        [sys.executable, "-m", "exdesk.cli", *args], env=env, check=True, cwd=ROOT, **kwargs
+    )
+
+
+@contextmanager
+def postgres_database():
+    import psycopg
+
+    name = f"exdesk_bench_{os.getpid()}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+SETUP = f"""
+from exdesk.accounts.models import ApiToken, Team, User
+from exdesk.conversations.models import Category
+team = Team.objects.create(name="General", slug="general")
+Category.objects.create(slug="deposit", name_en="Deposits", name_zh_hans="充值", team=team)
+user = User.objects.create_user("bench", role="admin")
+ApiToken.issue(user, "benchmark", key="{BENCH_TOKEN}")
+"""
+
+
+@contextmanager
+def own_server(db: str, web_workers: int):
+    with (
+        tempfile.TemporaryDirectory(prefix="exdesk-bench-") as data_dir,
+        postgres_database() if db == "postgresql" else nullcontext() as database_url,
+    ):
+        env = {
+            **os.environ,
+            "EXDESK_DATA_DIR": data_dir,
+            "EXDESK_DEMO": "1",
+            "EXDESK_LOG_LEVEL": "WARNING",
+            "EXDESK_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+            "DATABASE_URL": database_url or "",
+        }
+        exdesk(env, "migrate", "-v0")
+        exdesk(env, "shell", "-c", SETUP)
+        port = free_port()
+        command = ["run", "--port", str(port), "--workers", str(web_workers)]
+        server = subprocess.Popen(
+            [sys.executable, "-m", "exdesk.cli", *command],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+        )
+        try:
+            wait_until_up(port)
+            yield f"http://127.0.0.1:{port}", BENCH_TOKEN
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+
+
+@contextmanager
+def nullcontext():
+    yield None
+
+
+def wait_until_up(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("server did not start")
+
+
+def client_loop(url, token, stop_at, latencies, errors, worker):
+    parts = urlparse(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    n = 0
+    while time.monotonic() < stop_at:
+        n += 1
+        body = json.dumps(
+            {
+                "subject": f"Deposit not credited #{worker}-{n}",
+                "body": "I sent 150 USDT on TRC20 forty minutes ago and it is not in my "
+                "spot wallet. 我的充值还没有到账。",
+                "customer": {"uid": f"{worker:02d}{n % 500:06d}", "email": f"t{n}@example.com"},
+                "category": "deposit",
+                "fields": {"coin": "USDT", "network": "TRC20", "amount": "150"},
+            }
+        )
+        started = time.perf_counter()
+        try:
+            conn.request("POST", "/api/v1/conversations", body, headers)
+            response = conn.getresponse()
+            response.read()
+            ok = response.status == 201
+        except (OSError, http.client.HTTPException):
+            ok = False
+            conn.close()
+            conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        elapsed = (time.perf_counter() - started) * 1000
+        if ok:
+            latencies.append(elapsed)
+        else:
+            errors.append(elapsed)
+    conn.close()
+
+
+def run_load(url: str, token: str, clients: int, seconds: float) -> dict:
+    latencies: list[float] = []
+    errors: list[float] = []
+    # A short warm-up so imports and first connections do not count.
+    run_clients(url, token, clients, 2.0, [], [])
+    started = time.monotonic()
+    run_clients(url, token, clients, seconds, latencies, errors)
+    duration = time.monotonic() - started
+    latencies.sort()
+
+    def percentile(p: float) -> float | None:
+        return round(latencies[max(0, int(len(latencies) * p) - 1)], 1) if latencies else None
+
+    return {
+        "tickets_per_s": round(len(latencies) / duration, 1),
+        "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
+        "p90_ms": percentile(0.90),
+        "p99_ms": percentile(0.99),
+        "max_ms": round(latencies[-1], 1) if latencies else None,
+        "tickets": len(latencies),
+        "errors": len(errors),
+        "clients": clients,
+        "seconds": round(duration, 1),
+    }
+
+
+def run_clients(url, token, clients, seconds, latencies, errors):
+    stop_at = time.monotonic() + seconds
+    threads = [
+        threading.Thread(target=client_loop, args=(url, token, stop_at, latencies, errors, i))
+        for i in range(clients)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--web-workers", type=int, default=2)
+    parser.add_argument("--url", help="a running exdesk (then --token is required)")
+    parser.add_argument("--token")
+    args = parser.parse_args()
+    if args.url:
+        result = run_load(args.url, args.token, args.clients, args.seconds)
+    else:
+        with own_server(args.db, args.web_workers) as (url, token):
+            result = run_load(url, token, args.clients, args.seconds)
+    workers = None if args.url else args.web_workers
+    print(json.dumps({**result, "db": args.db, "web_workers": workers}))
+
+
+if __name__ == "__main__":
+    main()
