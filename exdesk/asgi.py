@@ -60,4 +60,3 @@ for path in checkpoints.sqlite_files_in_use():
 # Objects alive after start-up (modules, URL patterns, templates) are never garbage;
 # keeping them out of the collector's scans saves CPU on every request.
 gc.freeze()
-gc.set_threshold(20_000, 20, 20)
