@@ -10,7 +10,7 @@ PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint format test-sqlite test-postgresql bench messages clean
+.PHONY: run test lint format test-sqlite test-postgresql bench messages openapi clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,10 @@ bench: $(VENV)/.installed-dev
 messages: $(VENV)/.installed-dev
 	cd exdesk && ../$(BIN)/exdesk makemessages -l zh_Hans --no-obsolete --no-location
 	cd exdesk && ../$(BIN)/exdesk compilemessages -l zh_Hans
+
+openapi: $(VENV)/.installed-dev
+	EXDESK_DEMO=1 $(BIN)/exdesk export_openapi_schema --api exdesk.api.api --indent 2 --sorted \
+		--output docs/openapi.json
 
 clean:
 	rm -rf $(VENV) node_modules var

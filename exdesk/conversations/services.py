@@ -311,15 +311,12 @@ def check_assignee(actor: User, conversation: Conversation, assignee: User | Non
         raise PermissionDenied(_("Your role can only assign conversations to yourself."))
     if assignee is None:
         return
-    if not assignee.is_active or not answers_customers(assignee):
-        raise ValidationError({"assignee": _("This person cannot answer customers.")})
-    in_team = (
-        conversation.team_id is None
-        or sees_all_conversations(assignee)
-        or assignee.teams.filter(pk=conversation.team_id).exists()
-    )
-    if not in_team:
-        raise ValidationError({"assignee": _("This person is not in the conversation's team.")})
+    from .selectors import assignable_staff
+
+    if not assignable_staff(conversation).filter(pk=assignee.pk).exists():
+        raise ValidationError(
+            {"assignee": _("This person cannot answer this conversation (role or team).")}
+        )
 
 
 @transaction.atomic
