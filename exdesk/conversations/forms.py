@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from exdesk.accounts.choices import Language
@@ -29,15 +31,16 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(item, initial) for item in items]
 
 
+def _attachments_help() -> str:
+    return gettext("Up to %(count)d screenshots, PDF or text files, %(mb)d MB each.") % {
+        "count": settings.ATTACHMENT_MAX_FILES,
+        "mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
+    }
+
+
 def attachments_field() -> MultipleFileField:
-    return MultipleFileField(
-        label=_("Attachments"),
-        help_text=_("Up to %(count)d screenshots, PDF or text files, %(mb)d MB each.")
-        % {
-            "count": settings.ATTACHMENT_MAX_FILES,
-            "mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
-        },
-    )
+    # The help text is built per request, in the request's language.
+    return MultipleFileField(label=_("Attachments"), help_text=lazy(_attachments_help, str)())
 
 
 class TicketForm(forms.Form):

@@ -119,7 +119,9 @@ def _with_files(work, uploads: Iterable):
 
 
 def _after_commit(task, *args) -> None:
-    transaction.on_commit(lambda: task(*args))
+    # robust: the change is committed; a queue outage is logged, not turned into a 500
+    # for an action that succeeded.
+    transaction.on_commit(lambda: task(*args), robust=True)
 
 
 # ---------------------------------------------------------------- creating

@@ -201,3 +201,4 @@ def test_form_is_bilingual(client):
     page = client.get(reverse("portal:new"), HTTP_ACCEPT_LANGUAGE="zh-Hans").content.decode()
     assert 'lang="zh-Hans"' in page
     assert "提交" in page
+    assert "Up to 5 screenshots" not in page  # help texts too, not only labels
