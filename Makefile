@@ -43,7 +43,7 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
 
 test-sqlite: $(VENV)/.installed-dev node_modules/.installed
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q --cov --cov-report=term
 
 test-postgresql: $(VENV)/.installed-dev node_modules/.installed
 	@$(BIN)/python tools/check_services.py postgresql redis; status=$$?; \

@@ -15,47 +15,15 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
-import socket
 import statistics
-import subprocess
-import sys
-import tempfile
 import threading
 import time
-from contextlib import contextmanager
-from pathlib import Path
 from urllib.parse import urlparse
 
-ROOT = Path(__file__).resolve().parents[1]
-PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+from exdesk.devserver import running_exdesk
+
+PG_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 BENCH_TOKEN = "exd_benchmark_token_0123456789abcdefghijklmnopqrstuv"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def exdesk(env: dict, *args: str, **kwargs):
-    return subprocess.run(
-        [sys.executable, "-m", "exdesk.cli", *args], env=env, check=True, cwd=ROOT, **kwargs
-    )
-
-
-@contextmanager
-def postgres_database():
-    import psycopg
-
-    name = f"exdesk_bench_{os.getpid()}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 SETUP = f"""
@@ -66,54 +34,6 @@ Category.objects.create(slug="deposit", name_en="Deposits", name_zh_hans="充值
 user = User.objects.create_user("bench", role="admin")
 ApiToken.issue(user, "benchmark", key="{BENCH_TOKEN}")
 """
-
-
-@contextmanager
-def own_server(db: str, web_workers: int):
-    with (
-        tempfile.TemporaryDirectory(prefix="exdesk-bench-") as data_dir,
-        postgres_database() if db == "postgresql" else nullcontext() as database_url,
-    ):
-        env = {
-            **os.environ,
-            "EXDESK_DATA_DIR": data_dir,
-            "EXDESK_DEMO": "1",
-            "EXDESK_LOG_LEVEL": "WARNING",
-            "EXDESK_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-            "DATABASE_URL": database_url or "",
-        }
-        exdesk(env, "migrate", "-v0")
-        exdesk(env, "shell", "-c", SETUP)
-        port = free_port()
-        command = ["run", "--port", str(port), "--workers", str(web_workers)]
-        server = subprocess.Popen(
-            [sys.executable, "-m", "exdesk.cli", *command],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-        )
-        try:
-            wait_until_up(port)
-            yield f"http://127.0.0.1:{port}", BENCH_TOKEN
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
-
-
-@contextmanager
-def nullcontext():
-    yield None
-
-
-def wait_until_up(port: int, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("server did not start")
 
 
 def client_loop(url, token, stop_at, latencies, errors, worker):
@@ -201,8 +121,14 @@ def main() -> None:
     if args.url:
         result = run_load(args.url, args.token, args.clients, args.seconds)
     else:
-        with own_server(args.db, args.web_workers) as (url, token):
-            result = run_load(url, token, args.clients, args.seconds)
+        server = running_exdesk(
+            postgres_server_url=PG_SERVER_URL if args.db == "postgresql" else None,
+            web_workers=args.web_workers,
+            setup_code=SETUP,
+            env={"EXDESK_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"},
+        )
+        with server as running:
+            result = run_load(running.url, BENCH_TOKEN, args.clients, args.seconds)
     workers = None if args.url else args.web_workers
     print(json.dumps({**result, "db": args.db, "web_workers": workers}))
 

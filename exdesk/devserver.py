@@ -1,0 +1,113 @@
+"""Start a real exdesk — web processes and task worker, as `exdesk run` does — on a fresh
+database, for integration tests and benchmarks. No Django import at module level: the
+caller may be a plain script."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
+from urllib.parse import urlparse, urlunparse
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"exdesk did not start on port {port}")
+
+
+@contextmanager
+def postgres_database(server_url: str) -> Iterator[str]:
+    """A new, empty database on the server of ``server_url``, dropped afterwards."""
+    import psycopg
+
+    name = f"exdesk_tmp_{os.getpid()}_{int(time.time() * 1000) % 10**8}"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunparse(urlparse(server_url)._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@dataclass(frozen=True)
+class RunningExdesk:
+    url: str
+    data_dir: str
+    env: dict
+
+    def manage(self, *args: str) -> str:
+        return subprocess.run(  # noqa: S603 - our own interpreter and command
+            [sys.executable, "-m", "exdesk.cli", *args],
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+
+
+@contextmanager
+def running_exdesk(
+    *,
+    postgres_server_url: str | None = None,
+    web_workers: int = 1,
+    task_worker: bool = True,
+    setup_code: str = "",
+    env: dict | None = None,
+) -> Iterator[RunningExdesk]:
+    databases = postgres_database(postgres_server_url) if postgres_server_url else nullcontext("")
+    with tempfile.TemporaryDirectory(prefix="exdesk-run-") as data_dir, databases as db_url:
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        full_env = {
+            **os.environ,
+            "EXDESK_DATA_DIR": data_dir,
+            "EXDESK_SECRET_KEY": "devserver-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+            "EXDESK_SITE_URL": url,
+            "EXDESK_LOG_LEVEL": "WARNING",
+            "DATABASE_URL": db_url,
+            "DJANGO_SETTINGS_MODULE": "exdesk.settings",
+            **(env or {}),
+        }
+        running = RunningExdesk(url, data_dir, full_env)
+        running.manage("migrate", "-v0")
+        if setup_code:
+            running.manage("shell", "-c", setup_code)
+        command = ["run", "--port", str(port), "--workers", str(web_workers)]
+        if not task_worker:
+            command.append("--no-task-worker")
+        server = subprocess.Popen(  # noqa: S603 - our own interpreter and command
+            [sys.executable, "-m", "exdesk.cli", *command],
+            env=full_env,
+            stdout=subprocess.DEVNULL,
+            start_new_session=True,  # one process group: web workers and task worker
+        )
+        try:
+            wait_until_up(port)
+            yield running
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
