@@ -6,7 +6,6 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
@@ -16,7 +15,6 @@ from pydantic import field_validator
 from exdesk.audit import services as audit
 from exdesk.audit.models import AuditAction
 from exdesk.customers.masking import customer_view
-from exdesk.customers.services import find_or_create_customer
 
 from . import selectors, services
 from .choices import Channel, Priority, Status
@@ -188,24 +186,20 @@ def create_conversation(request, payload: ConversationIn):
             category = Category.objects.select_related("team").get(slug=payload.category)
         except Category.DoesNotExist:
             raise DjangoValidationError({"category": "Unknown category."}) from None
-    with transaction.atomic():
-        customer = find_or_create_customer(
-            uid=payload.customer.uid or "",
-            email=payload.customer.email or "",
-            display_name=payload.customer.name or "",
-            language=payload.customer.language,
-        )
-        conversation = services.do_create_conversation(
-            customer=customer,
-            subject=payload.subject,
-            body=payload.body,
-            channel=Channel(payload.channel),
-            language=payload.language,
-            category=category,
-            priority=Priority(payload.priority) if payload.priority else None,
-            fields=payload.fields.dict(exclude_none=True),
-            tags=payload.tags,
-        )
+    conversation = services.do_receive_request(
+        uid=payload.customer.uid or "",
+        email=payload.customer.email or "",
+        name=payload.customer.name or "",
+        customer_language=payload.customer.language,
+        subject=payload.subject,
+        body=payload.body,
+        channel=Channel(payload.channel),
+        language=payload.language,
+        category=category,
+        priority=Priority(payload.priority) if payload.priority else None,
+        fields=payload.fields.dict(exclude_none=True),
+        tags=payload.tags,
+    )
     # The tags were just set from the payload: no need to read them back.
     return HttpStatus(201, _out(conversation, tags=services.clean_tag_names(payload.tags)))
 

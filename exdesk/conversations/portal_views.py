@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from exdesk.core.forms import add_service_errors
-from exdesk.customers.services import find_or_create_customer
 
 from . import selectors, services
 from .choices import PUBLIC_KINDS, Channel, Status
@@ -33,17 +31,16 @@ def new_request(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                customer = find_or_create_customer(email=data["email"], language=data["language"])
-                conversation = services.do_create_conversation(
-                    customer=customer,
-                    subject=data["subject"],
-                    body=data["description"],
-                    channel=Channel.WEB,
-                    language=data["language"],
-                    category=data["category"],
-                    uploads=data["attachments"],
-                )
+            conversation = services.do_receive_request(
+                email=data["email"],
+                customer_language=data["language"],
+                subject=data["subject"],
+                body=data["description"],
+                channel=Channel.WEB,
+                language=data["language"],
+                category=data["category"],
+                uploads=data["attachments"],
+            )
         except ValidationError as exc:
             add_service_errors(form, exc, default_field="attachments")
         else:

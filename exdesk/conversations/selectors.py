@@ -42,6 +42,18 @@ def access_conversation(user: User, pk) -> Conversation:
         raise Http404 from exc
 
 
+def access_conversations(user: User, pks) -> list[Conversation]:
+    """Several conversations in one query; 404 if any of them is not visible."""
+    try:
+        wanted = {int(pk) for pk in pks}
+    except (ValueError, TypeError) as exc:
+        raise Http404 from exc
+    found = list(visible_conversations(user).filter(pk__in=wanted).order_by("pk"))
+    if len(found) != len(wanted):
+        raise Http404
+    return found
+
+
 def conversation_by_token(token: str) -> Conversation:
     if not token or len(token) > 64:
         raise Http404

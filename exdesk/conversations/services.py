@@ -19,6 +19,7 @@ from exdesk.accounts.models import Team, User
 from exdesk.accounts.permissions import answers_customers, assigns_others, sees_all_conversations
 from exdesk.core import fulltext
 from exdesk.customers.models import Customer
+from exdesk.customers.services import find_or_create_customer
 
 from . import attachments as files
 from .choices import REOPENED_BY_CUSTOMER, Channel, EventKind, Priority, Status
@@ -179,6 +180,23 @@ def do_create_conversation(
         return conversation
 
     return _with_files(work, uploads)
+
+
+def do_receive_request(
+    *,
+    uid: str = "",
+    email: str = "",
+    name: str = "",
+    customer_language: str = "en",
+    **conversation: object,
+) -> Conversation:
+    """A new request from outside (web form, API): find or create the customer and open
+    the conversation, both or neither."""
+    with transaction.atomic():
+        customer = find_or_create_customer(
+            uid=uid, email=email, display_name=name, language=customer_language
+        )
+        return do_create_conversation(customer=customer, **conversation)
 
 
 # ---------------------------------------------------------------- messages

@@ -207,7 +207,7 @@ def assign(request, pk):
 @require_POST
 def bulk(request):
     ids = request.POST.getlist("ids")
-    conversations = [selectors.access_conversation(request.user, pk) for pk in ids[:100]]
+    conversations = selectors.access_conversations(request.user, ids[:100])
     back = reverse("conversations:inbox") + "?" + request.POST.get("query", "")[:500]
     if not conversations:
         messages.error(request, _("Select at least one conversation."))
