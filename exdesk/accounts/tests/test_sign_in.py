@@ -123,3 +123,29 @@ def test_logout(client):
     client = testing.signed_in(alice)
     client.post(reverse("accounts:logout"))
     assert client.get(reverse("conversations:inbox")).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/",
+        "/admin/accounts/user/",
+        "/admin/accounts/user/add/",
+        "/admin/accounts/team/",
+        "/admin/accounts/skill/add/",
+        "/admin/conversations/category/",
+        "/admin/customers/customer/",
+        "/admin/accounts/apitoken/",
+    ],
+)
+def test_admin_configuration_pages_open_for_admins(path):
+    from exdesk.accounts.choices import Role
+
+    admin = testing.staff("root", role=Role.ADMIN)
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    testing.category("deposit")
+    assert testing.signed_in(admin).get(path).status_code == 200
+    # An agent is not staff in Django's sense: the admin stays closed.
+    agent = testing.staff("agent")
+    assert testing.signed_in(agent).get(path).status_code == 302
