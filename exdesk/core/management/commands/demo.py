@@ -17,5 +17,7 @@ class Command(BaseCommand):
         for user in result["staff"].values():
             device = user.totpdevice_set.filter(confirmed=True).first()
             self.stdout.write(f"  {user.username:<12} {user.role:<14} {totp_base32(device.key)}")
-        self.stdout.write("  Current code for a demo account: .venv/bin/exdesk totp <username>")
+        self.stdout.write(
+            "  Current code for a demo account: EXDESK_DEMO=1 .venv/bin/exdesk totp <username>"
+        )
         self.stdout.write(f"Demo API token (admin): {DEMO_API_TOKEN}")
