@@ -217,6 +217,9 @@ STORAGES = {
 }
 # Static files are served by the ASGI wrapper in exdesk.asgi, straight from the apps.
 
+# Public forms: submissions per IP address and hour (new requests, answers on a request).
+PUBLIC_POSTS_PER_HOUR = env_int("EXDESK_PUBLIC_POSTS_PER_HOUR", 30)
+
 # Customer uploads.
 ATTACHMENT_MAX_BYTES = env_int("EXDESK_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 ATTACHMENT_MAX_FILES = 5

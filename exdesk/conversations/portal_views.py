@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -9,6 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from exdesk.core import ratelimit
 from exdesk.core.forms import add_service_errors
 
 from . import selectors, services
@@ -21,6 +23,18 @@ def home(request):
     return render(request, "conversations/portal_home.html")
 
 
+def _too_many_posts(request) -> bool:
+    ip = request.META.get("REMOTE_ADDR", "unknown")
+    return not ratelimit.allow(f"public-post:{ip}", settings.PUBLIC_POSTS_PER_HOUR, 3600)
+
+
+def _refuse_flood(form) -> None:
+    form.add_error(
+        None,
+        _("Too many submissions from your network. Please wait a while and try again."),
+    )
+
+
 def new_request(request):
     current = translation.get_language() or "en"
     form = TicketForm(
@@ -28,6 +42,9 @@ def new_request(request):
         request.FILES or None,
         initial={"language": "zh-hans" if current.startswith("zh") else "en"},
     )
+    if request.method == "POST" and _too_many_posts(request):
+        _refuse_flood(form)
+        return render(request, "conversations/portal_new.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -61,7 +78,10 @@ def new_request(request):
 def track(request, token):
     conversation = selectors.conversation_by_token(token)
     form = CustomerReplyForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    flooded = request.method == "POST" and _too_many_posts(request)
+    if flooded:
+        _refuse_flood(form)
+    elif request.method == "POST" and form.is_valid():
         try:
             services.do_add_customer_message(
                 conversation, form.cleaned_data["body"], form.cleaned_data["attachments"]
@@ -82,9 +102,8 @@ def track(request, token):
         "form": form,
         "closed": conversation.status == Status.CLOSED,
     }
-    response = render(
-        request, "conversations/portal_track.html", context, status=400 if form.errors else 200
-    )
+    status = 429 if flooded else 400 if form.errors else 200
+    response = render(request, "conversations/portal_track.html", context, status=status)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -1,6 +1,7 @@
 """The customer side: ticket form, tracking page, e-mail notifications."""
 
 import re
+import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -202,3 +203,20 @@ def test_form_is_bilingual(client):
     assert 'lang="zh-Hans"' in page
     assert "提交" in page
     assert "Up to 5 screenshots" not in page  # help texts too, not only labels
+
+
+def test_a_flood_of_submissions_is_refused_clearly_and_keeps_the_text(client, settings):
+    settings.PUBLIC_POSTS_PER_HOUR = 2
+    # Its own address: the counter lives in the shared cache (Redis in the PostgreSQL run).
+    ip = {"REMOTE_ADDR": f"2001:db8::{uuid.uuid4().hex[:4]}:{uuid.uuid4().hex[:4]}"}
+    assert client.post(reverse("portal:new"), form_data(subject="one"), **ip).status_code == 302
+    assert client.post(reverse("portal:new"), form_data(subject="two"), **ip).status_code == 302
+    response = client.post(reverse("portal:new"), form_data(subject="three"), **ip)
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "Too many submissions" in html and "three" in html
+    assert Conversation.objects.count() == 2
+    token = Conversation.objects.first().tracking_token
+    answer = client.post(reverse("portal:track", args=[token]), {"body": "still there?"}, **ip)
+    assert answer.status_code == 429
+    assert "still there?" in answer.content.decode()
