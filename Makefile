@@ -37,6 +37,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python tools/check_translations.py
+	$(BIN)/python tools/check_architecture.py
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .

@@ -6,7 +6,6 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
-from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
 from ninja.pagination import PageNumberPagination, paginate
@@ -18,7 +17,7 @@ from exdesk.customers.masking import customer_view
 
 from . import selectors, services
 from .choices import Channel, Priority, Status
-from .models import Category, Conversation
+from .models import Conversation
 
 router = Router(tags=["conversations"])
 
@@ -180,12 +179,7 @@ def _detail(request, conversation: Conversation) -> dict:
 def create_conversation(request, payload: ConversationIn):
     if not (payload.customer.uid or payload.customer.email):
         raise DjangoValidationError({"customer": "Give the customer's uid or email."})
-    category = None
-    if payload.category:
-        try:
-            category = Category.objects.select_related("team").get(slug=payload.category)
-        except Category.DoesNotExist:
-            raise DjangoValidationError({"category": "Unknown category."}) from None
+    category = services.check_category(payload.category) if payload.category else None
     conversation = services.do_receive_request(
         uid=payload.customer.uid or "",
         email=payload.customer.email or "",
@@ -261,7 +255,4 @@ def post_message(request, conversation_id: int, payload: MessageIn):
 def change_status(request, conversation_id: int, payload: StatusIn):
     conversation = selectors.access_conversation(request.user, conversation_id)
     services.do_change_status(conversation, request.user, Status(payload.status))
-    conversation = get_object_or_404(
-        Conversation.objects.select_related("team", "assignee"), pk=conversation.pk
-    )
-    return _out(conversation)
+    return _out(selectors.access_conversation(request.user, conversation.pk))

@@ -94,6 +94,10 @@ def assignable_staff(conversation: Conversation) -> QuerySet[User]:
     return staff.distinct().order_by("username")
 
 
+def find_assignable(conversation: Conversation, username: str) -> User | None:
+    return assignable_staff(conversation).filter(username=username).first()
+
+
 def visible_customers(user: User) -> QuerySet[Customer]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Customer.objects.none()

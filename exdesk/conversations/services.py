@@ -47,6 +47,13 @@ def check_can_answer(user: User, conversation: Conversation) -> None:
         raise PermissionDenied(_("Your role cannot change conversations."))
 
 
+def check_category(slug: str) -> Category:
+    try:
+        return Category.objects.select_related("team").get(slug=slug)
+    except Category.DoesNotExist:
+        raise ValidationError({"category": _("Unknown category.")}) from None
+
+
 def check_case_fields(fields: dict | None) -> dict:
     fields = {k: v for k, v in (fields or {}).items() if v not in (None, "")}
     unknown = set(fields) - set(CASE_FIELDS)

@@ -6,14 +6,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from exdesk.accounts.decorators import staff_required
-from exdesk.accounts.models import User
 from exdesk.accounts.permissions import answers_customers, assigns_others
 from exdesk.audit import services as audit
 from exdesk.audit.models import AuditAction
@@ -192,8 +191,11 @@ def take(request, pk):
 @require_POST
 def assign(request, pk):
     conversation = selectors.access_conversation(request.user, pk)
-    username = request.POST.get("assignee", "")
-    assignee = get_object_or_404(User, username=username) if username else None
+    username = request.POST.get("assignee", "")[:150]
+    assignee = selectors.find_assignable(conversation, username) if username else None
+    if username and assignee is None:
+        messages.error(request, _("This person cannot answer this conversation (role or team)."))
+        return _back(conversation)
     try:
         services.do_assign(conversation, request.user, assignee)
     except ValidationError as exc:

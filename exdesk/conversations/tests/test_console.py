@@ -185,3 +185,22 @@ def test_staff_language_switch(client):
     page = client.get(reverse("conversations:inbox")).content.decode()
     assert 'lang="zh-Hans"' in page
     assert "收件箱" in page
+
+
+def test_assign_from_the_console_only_to_people_who_can_take_it():
+    lead = testing.staff("lead", role=Role.SENIOR_AGENT)
+    bob = testing.staff("bob")
+    testing.staff("outsider", teams=("security",))
+    conversation = testing.conversation()
+    client = testing.signed_in(lead)
+    url = reverse("conversations:assign", args=[conversation.pk])
+    response = client.post(url, {"assignee": "outsider"}, follow=True)
+    assert "cannot answer this conversation" in response.content.decode()
+    conversation.refresh_from_db()
+    assert conversation.assignee is None
+    client.post(url, {"assignee": "bob"})
+    conversation.refresh_from_db()
+    assert conversation.assignee == bob
+    client.post(url, {"assignee": ""})
+    conversation.refresh_from_db()
+    assert conversation.assignee is None
