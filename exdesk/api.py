@@ -26,7 +26,12 @@ class ApiTokenAuth(HttpBearer):
 api = NinjaAPI(
     title="exdesk API",
     version="1",
-    description="Conversations, messages and statuses for integrations.",
+    description=(
+        "Conversations, messages and statuses for integrations. Authenticate with "
+        "`Authorization: Bearer <token>`. Send an `Idempotency-Key` header (up to 100 "
+        "characters) on POST calls: a retry with the same key returns what the first call "
+        "stored instead of storing it twice."
+    ),
     auth=ApiTokenAuth(),
     urls_namespace="api",
 )

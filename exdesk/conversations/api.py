@@ -180,7 +180,9 @@ def create_conversation(request, payload: ConversationIn):
     if not (payload.customer.uid or payload.customer.email):
         raise DjangoValidationError({"customer": "Give the customer's uid or email."})
     category = services.check_category(payload.category) if payload.category else None
+    key = request.headers.get("Idempotency-Key", "")[:100]
     conversation = services.do_receive_request(
+        external_key=f"{request.user.pk}:{key}" if key else None,
         uid=payload.customer.uid or "",
         email=payload.customer.email or "",
         name=payload.customer.name or "",
@@ -194,6 +196,8 @@ def create_conversation(request, payload: ConversationIn):
         fields=payload.fields.dict(exclude_none=True),
         tags=payload.tags,
     )
+    if key:  # possibly a retry: answer with what is stored
+        return HttpStatus(201, _out(conversation))
     # The tags were just set from the payload: no need to read them back.
     return HttpStatus(201, _out(conversation, tags=services.clean_tag_names(payload.tags)))
 
@@ -230,14 +234,17 @@ def get_conversation(request, conversation_id: int):
 @router.post("/{int:conversation_id}/messages", response={201: EventOut})
 def post_message(request, conversation_id: int, payload: MessageIn):
     conversation = selectors.access_conversation(request.user, conversation_id)
+    client_id = request.headers.get("Idempotency-Key") or None
     if payload.kind == "reply":
-        event = services.do_reply(conversation, request.user, payload.body, status=payload.status)
+        event = services.do_reply(
+            conversation, request.user, payload.body, status=payload.status, client_id=client_id
+        )
     elif payload.kind == "note":
-        event = services.do_add_note(conversation, request.user, payload.body)
+        event = services.do_add_note(conversation, request.user, payload.body, client_id=client_id)
     else:
         # The integration relays what the customer wrote in the exchange's own app.
         services.check_can_answer(request.user, conversation)
-        event = services.do_add_customer_message(conversation, payload.body)
+        event = services.do_add_customer_message(conversation, payload.body, client_id=client_id)
     return HttpStatus(
         201,
         {

@@ -92,6 +92,9 @@ class Conversation(models.Model):
         _("amount"), max_digits=36, decimal_places=18, null=True, blank=True
     )
     address = models.CharField(_("address"), max_length=128, blank=True)
+    # "<api user id>:<Idempotency-Key>" of the API call that opened it: a retried call
+    # returns this conversation instead of opening a second one.
+    external_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
     # The customer's private link to this conversation (256 random bits).
     tracking_token = models.CharField(
         max_length=64, unique=True, editable=False, default=new_tracking_token
@@ -132,10 +135,18 @@ class Event(AppendOnlyModel):
     body = models.TextField(blank=True)
     # Old and new values of a change, e.g. {"from": "open", "to": "solved"}.
     data = models.JSONField(default=dict, blank=True)
+    # The sender's own id for this message (Idempotency-Key, chat client id): a retried
+    # send finds the stored event instead of storing it twice.
+    client_id = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001 - NULL: no id
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "client_id"], name="event_client_id_stored_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} on #{self.conversation_id}"

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -126,6 +126,28 @@ def _with_files(work, uploads: Iterable):
         raise
 
 
+def _once(conversation: Conversation, client_id: str | None, send) -> Event:
+    """Store a message unless its sender's id is already stored (a retry); a duplicate that
+    races in parallel hits the unique constraint and gets the stored event too."""
+    if client_id:
+        stored = conversation.events.filter(client_id=client_id).first()
+        if stored is not None:
+            return stored
+    try:
+        return send()
+    except IntegrityError:
+        stored = conversation.events.filter(client_id=client_id).first() if client_id else None
+        if stored is None:
+            raise
+        return stored
+
+
+def check_client_id(client_id: str | None) -> str | None:
+    if client_id is not None and not (0 < len(client_id) <= 100):
+        raise ValidationError({"client_id": _("A message id has 1 to 100 characters.")})
+    return client_id or None
+
+
 def _after_commit(task, *args) -> None:
     # robust: the change is committed; a queue outage is logged, not turned into a 500
     # for an action that succeeded.
@@ -148,6 +170,7 @@ def do_create_conversation(
     tags: Iterable[str] = (),
     uploads: Iterable = (),
     notify_customer: bool = True,
+    external_key: str | None = None,
 ) -> Conversation:
     subject = (subject or "").strip()
     if not subject:
@@ -169,6 +192,7 @@ def do_create_conversation(
             category=category,
             team=category.team if category else None,
             priority=priority or (category.default_priority if category else Priority.P2),
+            external_key=external_key or None,
             **case_fields,
         )
         if tag_objects:
@@ -195,22 +219,41 @@ def do_receive_request(
     email: str = "",
     name: str = "",
     customer_language: str = "en",
+    external_key: str | None = None,
     **conversation: object,
 ) -> Conversation:
     """A new request from outside (web form, API): find or create the customer and open
-    the conversation, both or neither."""
-    with transaction.atomic():
-        customer = find_or_create_customer(
-            uid=uid, email=email, display_name=name, language=customer_language
-        )
-        return do_create_conversation(customer=customer, **conversation)
+    the conversation, both or neither. With ``external_key``, a repeated call returns the
+    conversation the first one opened."""
+    if external_key:
+        existing = Conversation.objects.filter(external_key=external_key).first()
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():
+            customer = find_or_create_customer(
+                uid=uid, email=email, display_name=name, language=customer_language
+            )
+            return do_create_conversation(
+                customer=customer, external_key=external_key, **conversation
+            )
+    except IntegrityError:
+        # The same key raced in from a parallel retry: that one won; return its result.
+        if external_key:
+            existing = Conversation.objects.filter(external_key=external_key).first()
+            if existing is not None:
+                return existing
+        raise
 
 
 # ---------------------------------------------------------------- messages
 
 
-def do_add_customer_message(conversation: Conversation, body: str, uploads: Iterable = ()) -> Event:
+def do_add_customer_message(
+    conversation: Conversation, body: str, uploads: Iterable = (), *, client_id: str | None = None
+) -> Event:
     body = check_body(body)
+    client_id = check_client_id(client_id)
     if conversation.status == Status.CLOSED:
         raise ValidationError(
             {"body": _("This request is closed. Please open a new one if you need more help.")}
@@ -218,7 +261,13 @@ def do_add_customer_message(conversation: Conversation, body: str, uploads: Iter
 
     def work(checked, stored):
         conv = Conversation.objects.select_for_update().get(pk=conversation.pk)
-        event = _append(conv, EventKind.CUSTOMER_MESSAGE, author_customer=conv.customer, body=body)
+        event = _append(
+            conv,
+            EventKind.CUSTOMER_MESSAGE,
+            author_customer=conv.customer,
+            body=body,
+            client_id=client_id,
+        )
         _attach(conv, event, checked, stored)
         if conv.status in REOPENED_BY_CUSTOMER:
             _status_event(conv, Status.OPEN, actor=None)
@@ -227,7 +276,7 @@ def do_add_customer_message(conversation: Conversation, body: str, uploads: Iter
         _index(conv, body)
         return event
 
-    return _with_files(work, uploads)
+    return _once(conversation, client_id, lambda: _with_files(work, uploads))
 
 
 def do_reply(
@@ -238,16 +287,20 @@ def do_reply(
     *,
     status: str | None = None,
     notify_customer: bool = True,
+    client_id: str | None = None,
 ) -> Event:
     """A public answer to the customer, optionally setting the status in the same step."""
     check_can_answer(user, conversation)
     body = check_body(body)
+    client_id = check_client_id(client_id)
     if status is not None and status not in Status.values:
         raise ValidationError({"status": _("Unknown status.")})
 
     def work(checked, stored):
         conv = Conversation.objects.select_for_update().get(pk=conversation.pk)
-        event = _append(conv, EventKind.AGENT_REPLY, author_user=user, body=body)
+        event = _append(
+            conv, EventKind.AGENT_REPLY, author_user=user, body=body, client_id=client_id
+        )
         _attach(conv, event, checked, stored)
         changes = {}
         if conv.first_response_at is None:
@@ -266,21 +319,31 @@ def do_reply(
             _after_commit(notify_customer_of_reply, event.pk)
         return event
 
-    return _with_files(work, uploads)
+    return _once(conversation, client_id, lambda: _with_files(work, uploads))
 
 
-def do_add_note(conversation: Conversation, user: User, body: str, uploads: Iterable = ()):
+def do_add_note(
+    conversation: Conversation,
+    user: User,
+    body: str,
+    uploads: Iterable = (),
+    *,
+    client_id: str | None = None,
+) -> Event:
     """An internal note: staff only, never shown or sent to the customer."""
     body = check_body(body)
+    client_id = check_client_id(client_id)
 
     def work(checked, stored):
-        event = _append(conversation, EventKind.INTERNAL_NOTE, author_user=user, body=body)
+        event = _append(
+            conversation, EventKind.INTERNAL_NOTE, author_user=user, body=body, client_id=client_id
+        )
         _attach(conversation, event, checked, stored)
         _touch(conversation)
         _index(conversation, body)
         return event
 
-    return _with_files(work, uploads)
+    return _once(conversation, client_id, lambda: _with_files(work, uploads))
 
 
 # ---------------------------------------------------------------- properties

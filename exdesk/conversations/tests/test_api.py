@@ -16,9 +16,11 @@ def api():
     admin = testing.staff("integration", role=Role.ADMIN)
     client, headers = testing.api_client(admin)
 
-    def call(method, url, payload=None, raw=None):
+    def call(method, url, payload=None, raw=None, key=None):
         body = raw if raw is not None else (json.dumps(payload) if payload is not None else None)
         kwargs = {"content_type": "application/json"} if body is not None else {}
+        if key:
+            kwargs["HTTP_IDEMPOTENCY_KEY"] = key
         return (
             getattr(client, method)(url, body, **kwargs, **headers)
             if body
@@ -161,3 +163,34 @@ def test_openapi_document_and_docs_page_are_local(client):
     docs = client.get("/api/v1/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in docs
     assert "cdn" not in docs.lower() and "https://" not in docs
+
+
+def test_idempotency_key_makes_retries_safe(api):
+    first = api("post", "/api/v1/conversations", ticket(), key="order-77")
+    again = api("post", "/api/v1/conversations", ticket(), key="order-77")
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"]
+    assert Conversation.objects.count() == 1
+    url = f"/api/v1/conversations/{first.json()['id']}/messages"
+    one = api("post", url, {"body": "we are on it"}, key="reply-1")
+    two = api("post", url, {"body": "we are on it"}, key="reply-1")
+    assert one.json()["id"] == two.json()["id"]
+    assert Event.objects.filter(kind="agent_reply").count() == 1
+    # Without a key, two calls are two requests.
+    api("post", "/api/v1/conversations", ticket())
+    assert Conversation.objects.count() == 2
+
+
+def test_idempotency_keys_belong_to_their_api_user():
+    testing.category("deposit", "deposits")
+    for name in ("app", "backoffice"):
+        client, headers = testing.api_client(testing.staff(name, role=Role.ADMIN))
+        response = client.post(
+            "/api/v1/conversations",
+            json.dumps(ticket()),
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY="same-key",
+            **headers,
+        )
+        assert response.status_code == 201
+    assert Conversation.objects.count() == 2

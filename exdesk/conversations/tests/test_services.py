@@ -253,3 +253,44 @@ def _walk_files(path):
     yield from files
     for d in dirs:
         yield from _walk_files(f"{path}/{d}")
+
+
+# ---------------------------------------------------------------- exactly once
+
+
+def test_a_retried_message_is_stored_once():
+    alice = testing.staff("alice")
+    conversation = testing.conversation()
+    first = services.do_add_customer_message(conversation, "hello", client_id="c-1")
+    again = services.do_add_customer_message(conversation, "hello", client_id="c-1")
+    assert again.pk == first.pk
+    reply = services.do_reply(conversation, alice, "hi", client_id="a-1", notify_customer=False)
+    assert services.do_reply(conversation, alice, "hi", client_id="a-1").pk == reply.pk
+    note = services.do_add_note(conversation, alice, "n", client_id="n-1")
+    assert services.do_add_note(conversation, alice, "n", client_id="n-1").pk == note.pk
+    assert conversation.events.filter(client_id__isnull=False).count() == 3
+    # The same id in another conversation is another message.
+    other = testing.conversation()
+    assert services.do_add_customer_message(other, "hello", client_id="c-1").pk != first.pk
+
+
+def test_a_duplicate_racing_in_gets_the_stored_event():
+    from django.db import IntegrityError
+
+    conversation = testing.conversation()
+
+    def send_that_loses_the_race():
+        Event.objects.create(conversation=conversation, kind="customer_message", client_id="k")
+        raise IntegrityError("UNIQUE constraint failed")
+
+    stored = services._once(conversation, "k", send_that_loses_the_race)
+    assert stored.client_id == "k"
+    with pytest.raises(IntegrityError):
+        services._once(conversation, None, send_that_loses_the_race)
+
+
+def test_message_ids_are_checked():
+    conversation = testing.conversation()
+    with pytest.raises(ValidationError):
+        services.do_add_customer_message(conversation, "x", client_id="k" * 101)
+    assert conversation.events.count() == 1
