@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -220,7 +221,7 @@ def do_receive_request(
     name: str = "",
     customer_language: str = "en",
     external_key: str | None = None,
-    **conversation: object,
+    **conversation: Any,
 ) -> Conversation:
     """A new request from outside (web form, API): find or create the customer and open
     the conversation, both or neither. With ``external_key``, a repeated call returns the

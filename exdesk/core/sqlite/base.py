@@ -13,6 +13,7 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
+from typing import BinaryIO
 
 from django.db import OperationalError
 from django.db.backends.sqlite3 import base
@@ -27,8 +28,8 @@ class WriteQueue:
     def __init__(self, lock_path: str | None):
         self._thread_lock = threading.Lock()
         self._lock_path = lock_path
-        self._lock_file = None
-        self._pid = None
+        self._lock_file: BinaryIO | None = None
+        self._pid: int | None = None
 
     def acquire(self) -> None:
         if not self._thread_lock.acquire(timeout=LOCK_TIMEOUT_SECONDS):
@@ -36,7 +37,7 @@ class WriteQueue:
         if self._lock_path is None:
             return
         try:
-            if self._pid != os.getpid():  # a fresh descriptor per process
+            if self._lock_file is None or self._pid != os.getpid():  # one per process
                 self._lock_file = open(self._lock_path, "a+b")  # noqa: SIM115
                 self._pid = os.getpid()
             fcntl.flock(self._lock_file, fcntl.LOCK_EX)
@@ -46,7 +47,7 @@ class WriteQueue:
 
     def release(self) -> None:
         try:
-            if self._lock_path is not None:
+            if self._lock_file is not None:
                 fcntl.flock(self._lock_file, fcntl.LOCK_UN)
         finally:
             self._thread_lock.release()
@@ -103,7 +104,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         self.write_queue.acquire()
         self._holds_write_lock = True
         try:
-            super()._start_transaction_under_autocommit()
+            super()._start_transaction_under_autocommit()  # type: ignore[misc]  # private, not in the stubs
         except BaseException:
             self._release_write_lock()
             raise
@@ -115,19 +116,19 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def _commit(self):
         try:
-            return super()._commit()
+            return super()._commit()  # type: ignore[misc]  # private, not in the stubs
         finally:
             self._release_write_lock()
 
     def _rollback(self):
         try:
-            return super()._rollback()
+            return super()._rollback()  # type: ignore[misc]  # private, not in the stubs
         finally:
             self._release_write_lock()
 
     def _close(self):
         try:
-            return super()._close()
+            return super()._close()  # type: ignore[misc]  # private, not in the stubs
         finally:
             self._release_write_lock()
 

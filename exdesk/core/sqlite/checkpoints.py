@@ -45,5 +45,5 @@ def sqlite_files_in_use() -> list[str]:
     if database["ENGINE"] == "exdesk.core.sqlite":
         files.append(str(database["NAME"]))
     if settings.HUEY.get("huey_class") == "exdesk.core.queue.WalSqliteHuey":
-        files.append(settings.HUEY["filename"])
+        files.append(str(settings.HUEY["filename"]))
     return files
