@@ -94,7 +94,7 @@ class Conversation(models.Model):
     address = models.CharField(_("address"), max_length=128, blank=True)
     # "<api user id>:<Idempotency-Key>" of the API call that opened it: a retried call
     # returns this conversation instead of opening a second one.
-    external_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
+    external_key = models.CharField(max_length=120, null=True, blank=True)  # noqa: DJ001
     # The customer's private link to this conversation (256 random bits).
     tracking_token = models.CharField(
         max_length=64, unique=True, editable=False, default=new_tracking_token
@@ -111,6 +111,13 @@ class Conversation(models.Model):
         indexes = [
             models.Index(fields=["team", "status"]),
             models.Index(fields=["assignee", "status"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_key"],
+                condition=models.Q(external_key__isnull=False),
+                name="conversation_external_key_once",
+            )
         ]
 
     def __str__(self) -> str:
@@ -143,8 +150,11 @@ class Event(AppendOnlyModel):
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
+            # Partial: most events have no client id and cost the index nothing.
             models.UniqueConstraint(
-                fields=["conversation", "client_id"], name="event_client_id_stored_once"
+                fields=["conversation", "client_id"],
+                condition=models.Q(client_id__isnull=False),
+                name="event_client_id_stored_once",
             )
         ]
 
