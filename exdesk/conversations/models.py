@@ -196,37 +196,3 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"search terms of #{self.conversation_id}"
-
-
-class Notification(models.Model):
-    """An e-mail owed to the customer, written in the same transaction as its cause.
-
-    The task queue delivers it; a sweep re-sends whatever is still unsent a minute later,
-    so a crash or a queue outage between commit and delivery loses nothing (at least once).
-    """
-
-    class Kind(models.TextChoices):
-        RECEIVED = "received", _("Request received")
-        REPLY = "reply", _("New reply")
-
-    conversation = models.ForeignKey(
-        Conversation, on_delete=models.CASCADE, related_name="notifications"
-    )
-    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.CASCADE)
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=500, blank=True)
-
-    class Meta:
-        indexes = [
-            models.Index(
-                fields=["created_at"],
-                condition=models.Q(sent_at__isnull=True),
-                name="notification_unsent",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} for #{self.conversation_id}"

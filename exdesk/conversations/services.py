@@ -24,15 +24,7 @@ from exdesk.customers.services import find_or_create_customer
 
 from . import attachments as files
 from .choices import REOPENED_BY_CUSTOMER, Channel, EventKind, Priority, Status
-from .models import (
-    Attachment,
-    Category,
-    Conversation,
-    Event,
-    Notification,
-    SearchDocument,
-    Tag,
-)
+from .models import Attachment, Category, Conversation, Event, SearchDocument, Tag
 
 MAX_BODY_LENGTH = 20_000
 MAX_SUBJECT_LENGTH = 200
@@ -157,13 +149,10 @@ def check_client_id(client_id: str | None) -> str | None:
     return client_id or None
 
 
-def _notify(conversation: Conversation, kind: str, event: Event | None = None) -> None:
-    """Owe the customer an e-mail: a row in this transaction, delivery after commit."""
-    from .tasks import deliver_notification
-
-    notification = Notification.objects.create(conversation=conversation, event=event, kind=kind)
-    # robust: the change is committed; if the queue is down the sweep delivers it later.
-    transaction.on_commit(lambda: deliver_notification(notification.pk), robust=True)
+def _after_commit(task, *args) -> None:
+    # robust: the change is committed; a queue outage is logged, not turned into a 500
+    # for an action that succeeded.
+    transaction.on_commit(lambda: task(*args), robust=True)
 
 
 # ---------------------------------------------------------------- creating
@@ -217,7 +206,9 @@ def do_create_conversation(
             conversation=conversation, terms=fulltext.index_text(subject, body)
         )
         if notify_customer and customer.email:
-            _notify(conversation, Notification.Kind.RECEIVED)
+            from .tasks import notify_customer_received
+
+            _after_commit(notify_customer_received, conversation.pk)
         return conversation
 
     return _with_files(work, uploads)
@@ -324,7 +315,9 @@ def do_reply(
             _touch(conv, **changes)
         _index(conv, body)
         if notify_customer and conv.customer.email:
-            _notify(conv, Notification.Kind.REPLY, event)
+            from .tasks import notify_customer_of_reply
+
+            _after_commit(notify_customer_of_reply, event.pk)
         return event
 
     return _once(conversation, client_id, lambda: _with_files(work, uploads))
