@@ -182,7 +182,7 @@ def do_create_conversation(
         )
     body = check_body(body)
     case_fields = check_case_fields(fields)
-    tag_objects = _tags(tags)
+    tag_names = clean_tag_names(tags)
 
     def work(checked, stored):
         conversation = Conversation.objects.create(
@@ -196,8 +196,8 @@ def do_create_conversation(
             external_key=external_key or None,
             **case_fields,
         )
-        if tag_objects:
-            conversation.tags.set(tag_objects)
+        if tag_names:
+            conversation.tags.set([Tag.objects.get_or_create(name=n)[0] for n in tag_names])
         event = _append(
             conversation, EventKind.CUSTOMER_MESSAGE, author_customer=customer, body=body
         )
@@ -226,25 +226,25 @@ def do_receive_request(
     """A new request from outside (web form, API): find or create the customer and open
     the conversation, both or neither. With ``external_key``, a repeated call returns the
     conversation the first one opened."""
-    if external_key:
-        existing = Conversation.objects.filter(external_key=external_key).first()
-        if existing is not None:
-            return existing
-    try:
-        with transaction.atomic():
-            customer = find_or_create_customer(
-                uid=uid, email=email, display_name=name, language=customer_language
-            )
-            return do_create_conversation(
-                customer=customer, external_key=external_key, **conversation
-            )
-    except IntegrityError:
-        # The same key raced in from a parallel retry: that one won; return its result.
+    for attempt in (1, 2):
         if external_key:
             existing = Conversation.objects.filter(external_key=external_key).first()
             if existing is not None:
                 return existing
-        raise
+        try:
+            with transaction.atomic():
+                customer = find_or_create_customer(
+                    uid=uid, email=email, display_name=name, language=customer_language
+                )
+                return do_create_conversation(
+                    customer=customer, external_key=external_key, **conversation
+                )
+        except IntegrityError:
+            # A parallel call created the same customer or used the same key first. The
+            # second attempt finds what it stored.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 # ---------------------------------------------------------------- messages

@@ -294,3 +294,42 @@ def test_message_ids_are_checked():
     with pytest.raises(ValidationError):
         services.do_add_customer_message(conversation, "x", client_id="k" * 101)
     assert conversation.events.count() == 1
+
+
+def test_a_parallel_first_contact_is_retried_not_failed(monkeypatch):
+    from django.db import IntegrityError
+
+    from exdesk.customers import services as customer_services
+
+    real = customer_services.find_or_create_customer
+    calls = []
+
+    def lose_the_race_once(**kwargs):
+        calls.append(kwargs["uid"])
+        if len(calls) == 1:
+            real(**kwargs)  # the parallel request's customer now exists...
+            raise IntegrityError("UNIQUE constraint failed: customers_customer.uid")
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "find_or_create_customer", lose_the_race_once)
+    conversation = services.do_receive_request(
+        uid="55500001", email="new@example.com", subject="Hi", body="First contact"
+    )
+    assert calls == ["55500001", "55500001"]
+    assert conversation.customer.uid == "55500001"
+    assert Conversation.objects.count() == 1
+
+
+def test_tags_are_not_written_when_the_request_fails():
+    from exdesk.conversations.models import Tag
+
+    with pytest.raises(ValidationError):
+        services.do_create_conversation(
+            customer=testing.customer(),
+            subject="s",
+            body="b",
+            tags=["brand-new-tag"],
+            uploads=[("x.svg", b"<svg onload=alert(1)>")],
+            notify_customer=False,
+        )
+    assert not Tag.objects.filter(name="brand-new-tag").exists()
