@@ -25,8 +25,11 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed
 
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --silent
-	touch $@
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --silent && touch $@; \
+	else \
+		echo "npm not found: browser tests are skipped (they fail under CI=true)"; \
+	fi
 
 run: $(VENV)/.installed
 	EXDESK_DEMO=1 $(BIN)/exdesk migrate --noinput -v0
