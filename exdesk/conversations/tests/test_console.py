@@ -204,3 +204,19 @@ def test_assign_from_the_console_only_to_people_who_can_take_it():
     client.post(url, {"assignee": ""})
     conversation.refresh_from_db()
     assert conversation.assignee is None
+
+
+def test_conversation_page_query_count_does_not_grow_with_the_timeline(
+    django_assert_max_num_queries,
+):
+    alice = testing.staff("alice")
+    conversation = testing.conversation(tags=["vip"])
+    for n in range(15):
+        services.do_add_customer_message(
+            conversation, f"message {n}", [("a.png", testing.PNG_BYTES)]
+        )
+        services.do_reply(conversation, alice, f"reply {n}", notify_customer=False)
+    client = testing.signed_in(alice)
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("conversations:detail", args=[conversation.pk]))
+    assert response.status_code == 200
