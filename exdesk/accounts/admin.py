@@ -1,8 +1,24 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from .choices import Language
 from .models import ApiToken, Skill, Team, User
+
+
+class StaffChangeForm(UserChangeForm):
+    # Stored as a JSON list; edited as checkboxes.
+    languages = forms.MultipleChoiceField(
+        label=_("languages"),
+        choices=Language.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta(UserChangeForm.Meta):
+        model = User
 
 
 @admin.register(Team)
@@ -19,6 +35,7 @@ class SkillAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class StaffAdmin(UserAdmin):
+    form = StaffChangeForm
     list_display = ["username", "first_name", "last_name", "role", "is_active"]
     list_filter = ["role", "teams", "is_active"]
     filter_horizontal = ["teams", "skills", "groups", "user_permissions"]

@@ -149,3 +149,30 @@ def test_admin_configuration_pages_open_for_admins(path):
     # An agent is not staff in Django's sense: the admin stays closed.
     agent = testing.staff("agent")
     assert testing.signed_in(agent).get(path).status_code == 302
+
+
+def test_admin_edits_staff_languages_as_choices():
+    from exdesk.accounts.choices import Role
+
+    admin = testing.staff("root", role=Role.ADMIN)
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    agent = testing.staff("agent")
+    client = testing.signed_in(admin)
+    url = f"/admin/accounts/user/{agent.pk}/change/"
+    assert 'type="checkbox" name="languages" value="zh-hans"' in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "username": "agent",
+            "role": "agent",
+            "languages": ["en", "zh-hans"],
+            "teams": [t.pk for t in agent.teams.all()],
+            "is_active": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    agent.refresh_from_db()
+    assert agent.languages == ["en", "zh-hans"]
