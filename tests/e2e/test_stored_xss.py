@@ -2,6 +2,7 @@
 page that shows it renders it inert. CSP is bypassed here so escaping alone is tested."""
 
 import json
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
@@ -29,7 +30,7 @@ def assert_inert(page, where):
 def submit_everywhere():
     """Store each payload through the form, the console and the API (real HTTP handlers)."""
     category = testing.category("deposit", "general")
-    agent = testing.staff("alice", role=Role.SUPERVISOR)
+    agent = testing.staff("alice", role=Role.ADMIN)
     web, console = Client(), testing.signed_in(agent)
     api, headers = testing.api_client(agent)
     for n, payload in enumerate(PAYLOADS):
@@ -108,6 +109,15 @@ def test_stored_payloads_render_inert_everywhere(new_page, live_server):
     for conversation in conversations:
         customer_page.goto(f"/support/t/{conversation.tracking_token}/")
         assert_inert(customer_page, f"tracking page of {conversation.pk}")
+
+    # Reflected: search and filter values are echoed back into the console's forms.
+    for payload in PAYLOADS:
+        query = urlencode({"view": "all", "q": payload, "tag": payload[:40]})
+        staff_page.goto(f"/console/?{query}")
+        assert_inert(staff_page, f"inbox searched for {payload!r}")
+        query = urlencode({"actor": payload[:150], "customer": payload[:64]})
+        staff_page.goto(f"/console/audit/?{query}")
+        assert_inert(staff_page, f"audit log filtered by {payload!r}")
 
 
 def test_payloads_echoed_in_a_rejected_form_render_inert(new_page):
