@@ -220,3 +220,18 @@ def test_a_flood_of_submissions_is_refused_clearly_and_keeps_the_text(client, se
     answer = client.post(reverse("portal:track", args=[token]), {"body": "still there?"}, **ip)
     assert answer.status_code == 429
     assert "still there?" in answer.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("status", "text"),
+    [
+        ("new", "an agent will pick it up soon"),
+        ("pending", "We are waiting for your answer"),
+        ("solved", "it reopens"),
+    ],
+)
+def test_tracking_page_explains_the_status(client, status, text):
+    conversation = testing.conversation()
+    Conversation.objects.filter(pk=conversation.pk).update(status=status)
+    page = client.get(reverse("portal:track", args=[conversation.tracking_token]))
+    assert text in page.content.decode()
