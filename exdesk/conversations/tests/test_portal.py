@@ -235,3 +235,9 @@ def test_tracking_page_explains_the_status(client, status, text):
     Conversation.objects.filter(pk=conversation.pk).update(status=status)
     page = client.get(reverse("portal:track", args=[conversation.tracking_token]))
     assert text in page.content.decode()
+
+
+def test_https_deployments_send_hsts(client, settings):
+    settings.SECURE_HSTS_SECONDS = 31_536_000
+    response = client.get(reverse("portal:home"), secure=True)
+    assert response["Strict-Transport-Security"].startswith("max-age=31536000")
