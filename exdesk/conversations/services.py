@@ -107,6 +107,16 @@ def _index(conversation: Conversation, *texts: str) -> None:
         doc.save(update_fields=["terms"])
 
 
+def _lock(conversation: Conversation) -> None:
+    """Hold the conversation's row until commit and read it fresh.
+
+    Appends to one timeline then happen one at a time, so event ids order each
+    conversation (what a reconnecting client resumes from), and the "from" value of a
+    change is the current one, not what the caller loaded earlier.
+    """
+    conversation.refresh_from_db(from_queryset=Conversation.objects.select_for_update())
+
+
 def _touch(conversation: Conversation, **changes) -> None:
     for name, value in changes.items():
         setattr(conversation, name, value)
@@ -336,6 +346,7 @@ def do_add_note(
     client_id = check_client_id(client_id)
 
     def work(checked, stored):
+        _lock(conversation)
         event = _append(
             conversation, EventKind.INTERNAL_NOTE, author_user=user, body=body, client_id=client_id
         )
@@ -384,6 +395,7 @@ def do_change_priority(conversation: Conversation, user: User, priority: str) ->
     check_can_answer(user, conversation)
     if priority not in Priority.values:
         raise ValidationError({"priority": _("Unknown priority.")})
+    _lock(conversation)
     old = conversation.priority
     if old == priority:
         return None
@@ -413,6 +425,7 @@ def check_assignee(actor: User, conversation: Conversation, assignee: User | Non
 @transaction.atomic
 def do_assign(conversation: Conversation, actor: User, assignee: User | None) -> Event | None:
     check_assignee(actor, conversation, assignee)
+    _lock(conversation)
     old = conversation.assignee
     if old == assignee:
         return None
@@ -438,6 +451,7 @@ def do_take(conversation: Conversation, user: User) -> Event | None:
 @transaction.atomic
 def do_change_team(conversation: Conversation, user: User, team: Team | None) -> Event | None:
     check_can_answer(user, conversation)
+    _lock(conversation)
     old = conversation.team
     if old == team:
         return None
@@ -481,6 +495,7 @@ def _tags(names: Iterable[str]) -> list[Tag]:
 def do_set_tags(conversation: Conversation, user: User, names: Iterable[str]) -> Event | None:
     check_can_answer(user, conversation)
     new_tags = _tags(names)
+    _lock(conversation)
     old = sorted(conversation.tags.values_list("name", flat=True))
     new = sorted(t.name for t in new_tags)
     if old == new:

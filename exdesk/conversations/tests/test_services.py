@@ -333,3 +333,41 @@ def test_tags_are_not_written_when_the_request_fails():
             notify_customer=False,
         )
     assert not Tag.objects.filter(name="brand-new-tag").exists()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda c, u: services.do_add_note(c, u, "note"),
+        lambda c, u: services.do_change_priority(c, u, "p1"),
+        lambda c, u: services.do_take(c, u),
+        lambda c, u: services.do_set_tags(c, u, ["vip"]),
+        lambda c, u: services.do_change_team(c, u, testing.team("security")),
+        lambda c, u: services.do_reply(c, u, "hi", notify_customer=False),
+        lambda c, u: services.do_add_customer_message(c, "hello"),
+        lambda c, u: services.do_change_status(c, u, "pending"),
+    ],
+)
+def test_every_append_holds_the_conversation_row(change):
+    """So event ids order each conversation on PostgreSQL too (SQLite has one writer)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    alice = testing.staff("alice")
+    conversation = testing.conversation()
+    with CaptureQueriesContext(connection) as queries:
+        change(conversation, alice)
+    locks = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+    if connection.features.has_select_for_update:
+        assert locks, "no row lock taken before appending"
+    else:
+        assert locks == []
+
+
+def test_a_change_records_the_current_value_not_a_stale_one():
+    alice = testing.staff("alice")
+    conversation = testing.conversation()
+    stale = Conversation.objects.get(pk=conversation.pk)
+    services.do_change_priority(conversation, alice, "p1")
+    event = services.do_change_priority(stale, alice, "p0")
+    assert event.data == {"from": "p1", "to": "p0"}
