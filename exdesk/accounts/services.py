@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from exdesk.core.http import client_ip
+
 from .models import LoginFailure, User
 
 # An IP address gets more tries than one account, so a shared office NAT is not locked
@@ -102,8 +104,3 @@ def provisioning_uri(device: TOTPDevice) -> str:
 
 def qr_code_data_uri(device: TOTPDevice) -> str:
     return segno.make(provisioning_uri(device), error="m").svg_data_uri(scale=4)
-
-
-def client_ip(request) -> str | None:
-    # Behind a proxy the operator configures the trusted header; by default trust the socket.
-    return request.META.get("REMOTE_ADDR") or None

@@ -13,6 +13,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
+from exdesk.core.http import client_ip
+
 from . import services
 from .forms import CodeStepForm, PasswordStepForm
 from .models import User
@@ -47,7 +49,7 @@ def login_view(request):
     error = ""
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
-        lockout = services.check_lockout(username, services.client_ip(request))
+        lockout = services.check_lockout(username, client_ip(request))
         if lockout.locked:
             error = _locked_message(lockout)
         else:
@@ -90,7 +92,7 @@ def verify_view(request):
     form = CodeStepForm(request.POST or None)
     error = ""
     if request.method == "POST" and form.is_valid():
-        lockout = services.check_lockout(user.username, services.client_ip(request))
+        lockout = services.check_lockout(user.username, client_ip(request))
         if lockout.locked:
             error = _locked_message(lockout)
         elif services.check_totp(request, user, device, form.cleaned_data["code"]):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from exdesk.core.http import client_ip
+
 from .models import AuditAction, AuditEntry
 
 
@@ -21,5 +23,5 @@ def record(
         target_id=str(getattr(target, "pk", "")),
         customer=customer,
         detail=detail[:255],
-        ip_address=request.META.get("REMOTE_ADDR") if request is not None else None,
+        ip_address=client_ip(request) if request is not None else None,
     )

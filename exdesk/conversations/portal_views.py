@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 
 from exdesk.core import ratelimit
 from exdesk.core.forms import add_service_errors
+from exdesk.core.http import client_ip
 
 from . import selectors, services
 from .choices import PUBLIC_KINDS, Channel, Status
@@ -24,7 +25,7 @@ def home(request):
 
 
 def _too_many_posts(request) -> bool:
-    ip = request.META.get("REMOTE_ADDR", "unknown")
+    ip = client_ip(request) or "unknown"
     return not ratelimit.allow(f"public-post:{ip}", settings.PUBLIC_POSTS_PER_HOUR, 3600)
 
 

@@ -84,3 +84,11 @@ def test_csv_export_neutralises_formulas():
 
     assert _csv_safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert _csv_safe("plain") == "plain"
+
+
+def test_console_navigation_offers_the_audit_log_only_to_those_who_read_it():
+    officer = testing.staff("officer", role=Role.COMPLIANCE)
+    agent = testing.staff("agent")
+    link = f'href="{reverse("audit_log")}"'
+    assert link in testing.signed_in(officer).get(reverse("conversations:inbox")).content.decode()
+    assert link not in testing.signed_in(agent).get(reverse("conversations:inbox")).content.decode()
