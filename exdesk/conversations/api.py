@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
-from ninja.pagination import PageNumberPagination, paginate
 from pydantic import field_validator
 
 from exdesk.audit import services as audit
@@ -17,9 +16,10 @@ from exdesk.customers.masking import customer_view
 
 from . import selectors, services
 from .choices import Channel, Priority, Status
-from .models import Conversation
+from .models import Conversation, Event
 
 router = Router(tags=["conversations"])
+PAGE_SIZE = 25
 
 LanguageCode = Literal["en", "zh-hans"]
 StatusCode = Literal["new", "open", "pending", "on_hold", "solved", "closed"]
@@ -123,6 +123,12 @@ class ListFilters(Schema):
     priority: PriorityCode | None = None
     channel: ChannelCode | None = None
     customer_uid: str | None = Field(None, max_length=64)
+    page: int = Field(1, ge=1, le=10_000)
+
+
+class ConversationPage(Schema):
+    items: list[ConversationOut]
+    count: int
 
 
 def _out(conversation: Conversation, tags: list[str] | None = None) -> dict:
@@ -161,17 +167,18 @@ def _detail(request, conversation: Conversation) -> dict:
             "vip_tier": view.vip_tier,
             "kyc_level": view.kyc_level,
         },
-        "events": [
-            {
-                "id": e.pk,
-                "kind": e.kind,
-                "author": e.author_user.username if e.author_user else None,
-                "body": e.body,
-                "data": e.data,
-                "created_at": e.created_at,
-            }
-            for e in events
-        ],
+        "events": [_event_out(e) for e in events],
+    }
+
+
+def _event_out(event: Event) -> dict:
+    return {
+        "id": event.pk,
+        "kind": event.kind,
+        "author": event.author_user.username if event.author_user else None,
+        "body": event.body,
+        "data": event.data,
+        "created_at": event.created_at,
     }
 
 
@@ -202,8 +209,7 @@ def create_conversation(request, payload: ConversationIn):
     return HttpStatus(201, _out(conversation, tags=services.clean_tag_names(payload.tags)))
 
 
-@router.get("", response=list[ConversationOut])
-@paginate(PageNumberPagination, page_size=25)
+@router.get("", response=ConversationPage)
 def list_conversations(request, filters: Query[ListFilters]):
     conversations = selectors.visible_conversations(request.user)
     if filters.status:
@@ -214,8 +220,13 @@ def list_conversations(request, filters: Query[ListFilters]):
         conversations = conversations.filter(channel=filters.channel)
     if filters.customer_uid:
         conversations = conversations.filter(customer__uid=filters.customer_uid)
-    conversations = conversations.select_related("team", "assignee").prefetch_related("tags")
-    return [_out(c) for c in conversations.order_by("-updated_at", "-id")[:1000]]
+    start = (filters.page - 1) * PAGE_SIZE
+    page = (
+        conversations.select_related("team", "assignee")
+        .prefetch_related("tags")
+        .order_by("-updated_at", "-id")[start : start + PAGE_SIZE]
+    )
+    return {"items": [_out(c) for c in page], "count": conversations.count()}
 
 
 @router.get("/{int:conversation_id}", response=ConversationDetailOut)
@@ -245,17 +256,7 @@ def post_message(request, conversation_id: int, payload: MessageIn):
         # The integration relays what the customer wrote in the exchange's own app.
         services.check_can_answer(request.user, conversation)
         event = services.do_add_customer_message(conversation, payload.body, client_id=client_id)
-    return HttpStatus(
-        201,
-        {
-            "id": event.pk,
-            "kind": event.kind,
-            "author": event.author_user.username if event.author_user else None,
-            "body": event.body,
-            "data": event.data,
-            "created_at": event.created_at,
-        },
-    )
+    return HttpStatus(201, _event_out(event))
 
 
 @router.post("/{int:conversation_id}/status", response=ConversationOut)

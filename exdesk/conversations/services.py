@@ -29,6 +29,11 @@ from .models import Attachment, Category, Conversation, Event, SearchDocument, T
 MAX_BODY_LENGTH = 20_000
 MAX_SUBJECT_LENGTH = 200
 CASE_FIELDS = ("coin", "network", "txid", "amount", "address")
+# Text case fields and their column lengths, read from the model so they cannot drift.
+CASE_FIELD_LENGTHS = {
+    name: int(getattr(Conversation._meta.get_field(name), "max_length", 0) or 0)
+    for name in ("coin", "network", "txid", "address")
+}
 
 
 # ---------------------------------------------------------------- checks
@@ -70,7 +75,10 @@ def check_case_fields(fields: dict | None) -> dict:
         fields["amount"] = amount
     for key in ("coin", "network", "txid", "address"):
         if key in fields:
-            fields[key] = str(fields[key]).strip()[:128]
+            fields[key] = str(fields[key]).strip()
+            limit = CASE_FIELD_LENGTHS[key]
+            if len(fields[key]) > limit:
+                raise ValidationError({key: _("Use at most %(n)d characters.") % {"n": limit}})
     return fields
 
 

@@ -194,3 +194,15 @@ def test_idempotency_keys_belong_to_their_api_user():
         )
         assert response.status_code == 201
     assert Conversation.objects.count() == 2
+
+
+def test_list_pages_through_everything_visible(api):
+    for i in range(30):
+        api("post", "/api/v1/conversations", ticket(subject=f"t{i}"))
+    first = api("get", "/api/v1/conversations").json()
+    second = api("get", "/api/v1/conversations?page=2").json()
+    assert first["count"] == second["count"] == 30
+    assert len(first["items"]) == 25 and len(second["items"]) == 5
+    ids = {c["id"] for c in first["items"]} | {c["id"] for c in second["items"]}
+    assert len(ids) == 30
+    assert api("get", "/api/v1/conversations?page=0").status_code == 422

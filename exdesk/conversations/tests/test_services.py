@@ -371,3 +371,16 @@ def test_a_change_records_the_current_value_not_a_stale_one():
     services.do_change_priority(conversation, alice, "p1")
     event = services.do_change_priority(stale, alice, "p0")
     assert event.data == {"from": "p1", "to": "p0"}
+
+
+def test_case_fields_longer_than_their_column_are_refused_not_cut():
+    with pytest.raises(ValidationError) as error:
+        services.do_create_conversation(
+            customer=testing.customer(),
+            subject="s",
+            body="b",
+            fields={"coin": "X" * 21},
+            notify_customer=False,
+        )
+    assert "coin" in error.value.message_dict
+    assert not Conversation.objects.exists()
