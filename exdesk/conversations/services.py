@@ -72,11 +72,13 @@ def check_case_fields(fields: dict | None) -> dict:
             raise ValidationError({"amount": _("Enter a number.")}) from exc
         if not amount.is_finite() or amount < 0:
             raise ValidationError({"amount": _("Enter a positive number.")})
+        # The column holds 18 digits before and 18 after the point (enough for wei).
+        if amount >= Decimal(10) ** 18 or amount != amount.quantize(Decimal(10) ** -18):
+            raise ValidationError({"amount": _("Use at most 18 digits after the point.")})
         fields["amount"] = amount
-    for key in ("coin", "network", "txid", "address"):
+    for key, limit in CASE_FIELD_LENGTHS.items():
         if key in fields:
             fields[key] = str(fields[key]).strip()
-            limit = CASE_FIELD_LENGTHS[key]
             if len(fields[key]) > limit:
                 raise ValidationError({key: _("Use at most %(n)d characters.") % {"n": limit}})
     return fields

@@ -384,3 +384,16 @@ def test_case_fields_longer_than_their_column_are_refused_not_cut():
         )
     assert "coin" in error.value.message_dict
     assert not Conversation.objects.exists()
+
+
+@pytest.mark.parametrize("amount", ["0.0000000000000000001", "1000000000000000000", "-1", "NaN"])
+def test_amounts_the_column_cannot_hold_are_refused(amount):
+    with pytest.raises(ValidationError) as error:
+        services.check_case_fields({"amount": amount})
+    assert "amount" in error.value.message_dict
+
+
+def test_wei_precision_amounts_are_kept():
+    assert str(services.check_case_fields({"amount": "0.000000000000000001"})["amount"]) == (
+        "1E-18"
+    )
