@@ -14,10 +14,10 @@ from exdesk.core import ratelimit
 from exdesk.core.forms import add_service_errors
 from exdesk.core.http import client_ip
 
+from . import attachments as files
 from . import selectors, services
 from .choices import PUBLIC_KINDS, Channel, Status
 from .forms import CustomerReplyForm, TicketForm
-from .views import attachment_response
 
 
 def home(request):
@@ -111,4 +111,4 @@ def track(request, token):
 
 def track_attachment(request, token, pk):
     conversation = selectors.conversation_by_token(token)
-    return attachment_response(selectors.public_attachment(conversation, pk))
+    return files.download_response(selectors.public_attachment(conversation, pk))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from exdesk.audit.models import AuditAction
 from exdesk.core.forms import add_service_errors
 from exdesk.customers.masking import customer_view
 
+from . import attachments as files
 from . import selectors, services
 from .choices import Channel, Priority, Status
 from .forms import NoteForm, PriorityForm, ReplyForm, StatusForm, TagsForm
@@ -258,16 +259,4 @@ def attachment(request, pk):
         customer=conversation.customer,
         request=request,
     )
-    return attachment_response(item)
-
-
-def attachment_response(item) -> FileResponse:
-    response = FileResponse(
-        item.file.open("rb"),
-        as_attachment=True,
-        filename=item.original_name,
-        content_type=item.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return files.download_response(item)
