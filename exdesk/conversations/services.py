@@ -517,7 +517,10 @@ def do_set_tags(conversation: Conversation, user: User, names: Iterable[str]) ->
     )
 
 
+@transaction.atomic
 def do_add_tag(conversation: Conversation, user: User, name: str) -> Event | None:
+    # Read the current tags under the lock, or a parallel change would be overwritten.
+    _lock(conversation)
     current = list(conversation.tags.values_list("name", flat=True))
     return do_set_tags(conversation, user, [*current, name])
 
