@@ -1,4 +1,4 @@
-"""The ASGI application: static files, then Django.
+"""The ASGI application: static files, then Django; WebSockets to Channels consumers.
 
 Two choices here are measured (docs/decisions/0002-request-path.md):
 
@@ -19,6 +19,7 @@ import os
 
 import django
 from asgiref.sync import sync_to_async
+from channels.routing import ProtocolTypeRouter
 from django.conf import settings
 from django.contrib.staticfiles.finders import get_finders
 from django.core.handlers.asgi import ASGIHandler
@@ -53,8 +54,27 @@ def with_static_files(app):
     return static
 
 
+def websocket_routes():
+    from channels.routing import URLRouter
+    from channels.sessions import SessionMiddlewareStack
+    from django.urls import path
+
+    from exdesk.chat.consumers import ChatConsumer, EchoConsumer
+    from exdesk.conversations.consumers import ConsoleConsumer
+
+    routes = [
+        path("ws/chat/", ChatConsumer.as_asgi()),
+        path("ws/console/", ConsoleConsumer.as_asgi()),
+    ]
+    if settings.CHAT_ECHO_ENDPOINT:
+        routes.append(path("ws/echo/", EchoConsumer.as_asgi()))
+    return SessionMiddlewareStack(URLRouter(routes))
+
+
 django.setup(set_prefix=False)
-application = with_static_files(SharedThreadASGIHandler())
+application = ProtocolTypeRouter(
+    {"http": with_static_files(SharedThreadASGIHandler()), "websocket": websocket_routes()}
+)
 for path in checkpoints.sqlite_files_in_use():
     checkpoints.start(path)
 # Objects alive after start-up (modules, URL patterns, templates) are never garbage;

@@ -4,6 +4,7 @@ caller may be a plain script."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -13,7 +14,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlparse, urlunparse
 
 
@@ -49,11 +50,13 @@ def postgres_database(server_url: str) -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@dataclass(frozen=True)
+@dataclass
 class RunningExdesk:
     url: str
     data_dir: str
     env: dict
+    command: list = field(default_factory=list)
+    processes: list = field(default_factory=list)
 
     def manage(self, *args: str) -> str:
         return subprocess.run(  # noqa: S603 - our own interpreter and command
@@ -63,6 +66,46 @@ class RunningExdesk:
             capture_output=True,
             text=True,
         ).stdout
+
+    def _start(self, command: list) -> subprocess.Popen:
+        process = subprocess.Popen(  # noqa: S603 - our own interpreter and command
+            [sys.executable, "-m", "exdesk.cli", *command],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            start_new_session=True,  # one process group: web workers and task worker
+        )
+        self.processes.append(process)
+        wait_until_up(int(command[command.index("--port") + 1]))
+        return process
+
+    def start(self) -> None:
+        self._start(self.command)
+
+    def start_peer(self) -> str:
+        """Another web process on its own port, sharing the database (and Redis): a
+        second app machine behind a load balancer. Returns its URL."""
+        port = free_port()
+        self._start(["run", "--port", str(port), "--workers", "1", "--no-task-worker"])
+        return f"http://127.0.0.1:{port}"
+
+    def kill(self) -> None:
+        """SIGKILL every process: no shutdown code runs, as in a crash."""
+        for process in self.processes:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        self.processes.clear()
+
+    def stop(self) -> None:
+        for process in self.processes:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        self.processes.clear()
 
 
 @contextmanager
@@ -85,29 +128,20 @@ def running_exdesk(
             "EXDESK_SITE_URL": url,
             "EXDESK_LOG_LEVEL": "WARNING",
             "DATABASE_URL": db_url,
+            # Servers started side by side may share one Redis: keep their names apart.
+            "EXDESK_REDIS_PREFIX": f"exdesk-test-{port}",
             "DJANGO_SETTINGS_MODULE": "exdesk.settings",
             **(env or {}),
         }
-        running = RunningExdesk(url, data_dir, full_env)
-        running.manage("migrate", "-v0")
-        if setup_code:
-            running.manage("shell", "-c", setup_code)
         command = ["run", "--port", str(port), "--workers", str(web_workers)]
         if not task_worker:
             command.append("--no-task-worker")
-        server = subprocess.Popen(  # noqa: S603 - our own interpreter and command
-            [sys.executable, "-m", "exdesk.cli", *command],
-            env=full_env,
-            stdout=subprocess.DEVNULL,
-            start_new_session=True,  # one process group: web workers and task worker
-        )
+        running = RunningExdesk(url, data_dir, full_env, command)
+        running.manage("migrate", "-v0")
+        if setup_code:
+            running.manage("shell", "-c", setup_code)
         try:
-            wait_until_up(port)
+            running.start()
             yield running
         finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait()
+            running.stop()

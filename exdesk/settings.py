@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "ninja",
     "exdesk.core",
+    "exdesk.routing",
+    "exdesk.chat",
     "exdesk.accounts",
     "exdesk.audit",
     "exdesk.customers",
@@ -143,22 +145,66 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Names in Redis (cache keys, task queue, chat groups) start with this; two installations
+# may share one Redis server with different prefixes.
+REDIS_PREFIX = os.environ.get("EXDESK_REDIS_PREFIX", "exdesk")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "exdesk",
+            "KEY_PREFIX": REDIS_PREFIX,
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Live chat fan-out between processes: Redis pub/sub (one PUBLISH per event). Without
+# Redis, one web process serves every socket from memory (docs/chat-protocol.md).
+ASGI_APPLICATION = "exdesk.asgi.application"
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {
+                # redis-py's own defaults (100 connections, 5 s socket timeout equal to the
+                # layer's blocking read) drop idle subscribers; see docs/operator-guide.md.
+                "hosts": [{"address": REDIS_URL, "max_connections": 1000, "socket_timeout": 30}],
+                "prefix": REDIS_PREFIX,
+            },
+        }
+    }
+else:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            "CONFIG": {"capacity": 1000},
+        }
+    }
+
+# The chat widget: sites allowed to embed it (scheme://host[:port], comma-separated),
+# the secret the exchange signs trader UIDs with, and the hours an agent answers.
+CHAT_ALLOWED_ORIGINS = [
+    o.rstrip("/") for o in os.environ.get("EXDESK_CHAT_ALLOWED_ORIGINS", "").split(",") if o
+]
+CHAT_IDENTITY_SECRET = os.environ.get("EXDESK_CHAT_IDENTITY_SECRET", "") or (
+    "exdesk-demo-chat-identity-secret" if DEMO_MODE else ""
+)
+# "" or "24/7": always; otherwise "HH:MM-HH:MM" in TIME_ZONE, every day.
+CHAT_HOURS = os.environ.get("EXDESK_CHAT_HOURS", "24/7")
+CHAT_MAX_MESSAGE_CHARS = env_int("EXDESK_CHAT_MAX_MESSAGE_CHARS", 4000)
+# Messages one socket may send per 10 seconds, and one client address per minute.
+CHAT_MESSAGES_PER_10S = env_int("EXDESK_CHAT_MESSAGES_PER_10S", 20)
+CHAT_IP_MESSAGES_PER_MINUTE = env_int("EXDESK_CHAT_IP_MESSAGES_PER_MINUTE", 300)
+CHAT_IP_CONNECTIONS_PER_MINUTE = env_int("EXDESK_CHAT_IP_CONNECTIONS_PER_MINUTE", 60)
+# A bare echo consumer at /ws/echo/, for benchmarks/chat_load.py only.
+CHAT_ECHO_ENDPOINT = os.environ.get("EXDESK_CHAT_ECHO_ENDPOINT") == "1"
+
 # Background work: Redis in production, a SQLite file on one machine. Both survive restarts.
 if REDIS_URL:
     HUEY = {
         "huey_class": "huey.RedisHuey",
-        "name": "exdesk",
+        "name": REDIS_PREFIX,
         "immediate": False,
         "connection": {"url": REDIS_URL},
     }

@@ -111,3 +111,11 @@ def require(condition: bool, reason: str) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{reason} (CI=true: a missing service fails the run)")
     pytest.skip(reason)
+
+
+def session_cookie(user: User) -> str:
+    """A ``Cookie`` header value for a verified staff session (for a socket client)."""
+    from django.conf import settings
+
+    client = signed_in(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"

@@ -14,6 +14,7 @@ admin.site.site_header = "exdesk"
 urlpatterns = [
     path("", include(portal_patterns)),
     path("accounts/", include("exdesk.accounts.urls")),
+    path("widget/", include("exdesk.chat.urls")),
     path("console/", include("exdesk.conversations.urls")),
     path("console/audit/", audit_views.audit_log, name="audit_log"),
     path("console/audit/export.csv", audit_views.audit_export, name="audit_export"),

@@ -35,6 +35,15 @@ class CheckedFile:
         return len(self.data)
 
 
+@dataclass(frozen=True)
+class StoredFile:
+    path: str
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
 def sniff_content_type(data: bytes) -> str | None:
     kind = filetype.guess(data[:TEXT_SNIFF_BYTES])
     if kind is not None:

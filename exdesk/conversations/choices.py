@@ -41,6 +41,8 @@ class EventKind(models.TextChoices):
     ASSIGNMENT_CHANGE = "assignment_change", _("Assignment changed")
     TEAM_CHANGE = "team_change", _("Team changed")
     TAG_CHANGE = "tag_change", _("Tags changed")
+    CHANNEL_CHANGE = "channel_change", _("Channel changed")
+    RATING = "rating", _("Rated")
 
 
 MESSAGE_KINDS = {EventKind.CUSTOMER_MESSAGE, EventKind.AGENT_REPLY, EventKind.INTERNAL_NOTE}

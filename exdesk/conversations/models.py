@@ -103,6 +103,12 @@ class Conversation(models.Model):
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     first_response_at = models.DateTimeField(null=True, blank=True)
     solved_at = models.DateTimeField(null=True, blank=True)
+    # Read receipts: the highest timeline ``seq`` each side has read.
+    customer_read_seq = models.PositiveIntegerField(default=0)
+    staff_read_seq = models.PositiveIntegerField(default=0)
+    # The customer's satisfaction at the end of a chat.
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    rating_comment = models.TextField(_("rating comment"), blank=True)
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -132,6 +138,9 @@ class Event(AppendOnlyModel):
     """One entry of a conversation's timeline. Never edited, never deleted."""
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="events")
+    # 1, 2, 3 ... within the conversation, given under its row lock: what a reconnecting
+    # client resumes from (docs/chat-protocol.md).
+    seq = models.PositiveIntegerField()
     kind = models.CharField(max_length=20, choices=EventKind.choices)
     author_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -147,6 +156,9 @@ class Event(AppendOnlyModel):
     client_id = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001 - NULL: no id
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
+    # Not a column: False on a just-created event known to carry no files.
+    may_have_files = True
+
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
@@ -155,7 +167,8 @@ class Event(AppendOnlyModel):
                 fields=["conversation", "client_id"],
                 condition=models.Q(client_id__isnull=False),
                 name="event_client_id_stored_once",
-            )
+            ),
+            models.UniqueConstraint(fields=["conversation", "seq"], name="event_seq_once"),
         ]
 
     def __str__(self) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,7 @@ from exdesk.customers.models import Customer
 from exdesk.customers.services import find_or_create_customer
 
 from . import attachments as files
+from . import live
 from .choices import REOPENED_BY_CUSTOMER, Channel, EventKind, Priority, Status
 from .models import Attachment, Category, Conversation, Event, SearchDocument, Tag
 
@@ -88,18 +90,34 @@ def check_case_fields(fields: dict | None) -> dict:
 
 
 def _append(conversation: Conversation, kind: str, **values) -> Event:
-    return Event.objects.create(conversation=conversation, kind=kind, **values)
+    """Add an event to the timeline. The caller holds the conversation's row lock (or has
+    just created it), so the next ``seq`` cannot be taken twice."""
+    last = conversation.events.aggregate(last=Max("seq"))["last"] or 0
+    event = Event.objects.create(conversation=conversation, kind=kind, seq=last + 1, **values)
+    event.may_have_files = False  # until _attach says otherwise; saves the publisher a query
+    transaction.on_commit(lambda: live.publish_event(event), robust=True)
+    return event
 
 
 def _attach(conversation: Conversation, event: Event, checked: Sequence, stored: list[str]):
+    """Store checked uploads and attach them to the event."""
+    kept = []
     for item in checked:
         path = files.store(item)
         stored.append(path)
+        kept.append(files.StoredFile(path, item.name, item.content_type, item.size, item.sha256))
+    _attach_stored(conversation, event, kept)
+
+
+def _attach_stored(conversation: Conversation, event: Event, stored_files: Sequence) -> None:
+    """Attach files already stored (path, original_name, content_type, size, sha256)."""
+    for item in stored_files:
+        event.may_have_files = True
         Attachment.objects.create(
             conversation=conversation,
             event=event,
-            file=path,
-            original_name=item.name,
+            file=item.path,
+            original_name=item.original_name,
             content_type=item.content_type,
             size=item.size,
             sha256=item.sha256,
@@ -192,6 +210,7 @@ def do_create_conversation(
     uploads: Iterable = (),
     notify_customer: bool = True,
     external_key: str | None = None,
+    client_id: str | None = None,
 ) -> Conversation:
     subject = (subject or "").strip()
     if not subject:
@@ -219,7 +238,11 @@ def do_create_conversation(
         if tag_names:
             conversation.tags.set([Tag.objects.get_or_create(name=n)[0] for n in tag_names])
         event = _append(
-            conversation, EventKind.CUSTOMER_MESSAGE, author_customer=customer, body=body
+            conversation,
+            EventKind.CUSTOMER_MESSAGE,
+            author_customer=customer,
+            body=body,
+            client_id=check_client_id(client_id),
         )
         _attach(conversation, event, checked, stored)
         SearchDocument.objects.create(
@@ -271,9 +294,19 @@ def do_receive_request(
 
 
 def do_add_customer_message(
-    conversation: Conversation, body: str, uploads: Iterable = (), *, client_id: str | None = None
+    conversation: Conversation,
+    body: str,
+    uploads: Iterable = (),
+    *,
+    client_id: str | None = None,
+    stored_files: Sequence = (),
+    max_length: int = MAX_BODY_LENGTH,
 ) -> Event:
+    """A message from the customer. ``stored_files`` are files already checked and stored
+    (a chat upload: path, original_name, content_type, size, sha256)."""
     body = check_body(body)
+    if len(body) > max_length:
+        raise ValidationError({"body": _("Use at most %(n)d characters.") % {"n": max_length}})
     client_id = check_client_id(client_id)
     if conversation.status == Status.CLOSED:
         raise ValidationError(
@@ -290,6 +323,7 @@ def do_add_customer_message(
             client_id=client_id,
         )
         _attach(conv, event, checked, stored)
+        _attach_stored(conv, event, stored_files)
         if conv.status in REOPENED_BY_CUSTOMER:
             _status_event(conv, Status.OPEN, actor=None)
         else:
@@ -334,7 +368,8 @@ def do_reply(
         else:
             _touch(conv, **changes)
         _index(conv, body)
-        if notify_customer and conv.customer.email:
+        # A live chat shows the reply at once; the customer can ask for a transcript.
+        if notify_customer and conv.customer.email and conv.channel != Channel.CHAT:
             from .tasks import notify_customer_of_reply
 
             _after_commit(notify_customer_of_reply, event.pk)
@@ -547,3 +582,77 @@ def do_bulk(user: User, conversations: Sequence[Conversation], action: str, valu
             event = do_add_tag(conversation, user, value)
         changed += event is not None
     return changed
+
+
+# ---------------------------------------------------------------- chat
+
+
+@transaction.atomic
+def do_end_chat(conversation: Conversation) -> Event | None:
+    """The customer closes the chat window for good: the case is solved unless it is
+    already over."""
+    _lock(conversation)
+    if conversation.status in (Status.SOLVED, Status.CLOSED):
+        return None
+    return _status_event(conversation, Status.SOLVED, actor=None)
+
+
+MAX_RATING_COMMENT = 1000
+
+
+@transaction.atomic
+def do_rate(conversation: Conversation, score, comment: str = "") -> Event:
+    """The customer's satisfaction (1-5, optional comment); a later rating replaces it."""
+    try:
+        score = int(score)
+    except (TypeError, ValueError):
+        score = 0
+    if not 1 <= score <= 5:
+        raise ValidationError({"score": _("Choose a rating from 1 to 5.")})
+    comment = (comment or "").strip()
+    if len(comment) > MAX_RATING_COMMENT:
+        raise ValidationError(
+            {"comment": _("Use at most %(n)d characters.") % {"n": MAX_RATING_COMMENT}}
+        )
+    _lock(conversation)
+    _touch(conversation, rating=score, rating_comment=comment)
+    return _append(
+        conversation,
+        EventKind.RATING,
+        author_customer=conversation.customer,
+        body=comment,
+        data={"score": score},
+    )
+
+
+def do_mark_read(conversation: Conversation, *, by_customer: bool, seq) -> int:
+    """Read receipts only move forward; returns the stored value."""
+    try:
+        seq = int(seq)
+    except (TypeError, ValueError):
+        raise ValidationError({"seq": _("Enter a number.")}) from None
+    field = "customer_read_seq" if by_customer else "staff_read_seq"
+    Conversation.objects.filter(pk=conversation.pk, **{f"{field}__lt": seq}).update(**{field: seq})
+    return max(seq, getattr(conversation, field))
+
+
+@transaction.atomic
+def do_convert_to_ticket(conversation: Conversation, user: User) -> Event | None:
+    """A chat that needs more time becomes a follow-up ticket: the same conversation and
+    timeline, now answered by e-mail and the tracking page."""
+    check_can_answer(user, conversation)
+    _lock(conversation)
+    if conversation.channel != Channel.CHAT:
+        raise ValidationError({"channel": _("Only a chat can become a follow-up ticket.")})
+    _touch(conversation, channel=Channel.WEB)
+    event = _append(
+        conversation,
+        EventKind.CHANNEL_CHANGE,
+        author_user=user,
+        data={"from": Channel.CHAT, "to": Channel.WEB},
+    )
+    if conversation.customer.email:
+        from .tasks import notify_customer_received
+
+        _after_commit(notify_customer_received, conversation.pk)
+    return event

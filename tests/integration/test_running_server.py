@@ -3,16 +3,13 @@ its own database, with real SMTP on loopback: the production request path end to
 
 import json
 import re
-import threading
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
-from aiosmtpd.controller import Controller
-from django.conf import settings
+from exdesk.devserver import running_exdesk
 
-from exdesk.devserver import free_port, running_exdesk
+from .conftest import postgres_server_url, smtp_env, web_workers
 
 TOKEN = "exd_integration_token_0123456789abcdefghijklmnop"
 SETUP = f"""
@@ -22,33 +19,6 @@ team = Team.objects.create(name="General", slug="general")
 Category.objects.create(slug="deposit", name_en="Deposits", name_zh_hans="充值", team=team)
 ApiToken.issue(User.objects.create_user("integration", role="admin"), "it", key="{TOKEN}")
 """
-
-
-class Mailbox:
-    def __init__(self):
-        self.messages = []
-        self.arrived = threading.Event()
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, envelope.content.decode("utf-8", "replace")))
-        self.arrived.set()
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp():
-    mailbox = Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller.port, mailbox
-    controller.stop()
-
-
-def postgres_server_url():
-    database = settings.DATABASES["default"]
-    if database["ENGINE"] != "django.db.backends.postgresql":
-        return None
-    return f"postgresql://{database['USER']}@{database['HOST']}:{database['PORT']}/postgres"
 
 
 def request(url, data=None, token=None):
@@ -75,14 +45,10 @@ def ticket(n):
 
 def test_running_exdesk_serves_pages_api_and_sends_mail(smtp):
     smtp_port, mailbox = smtp
-    mail_env = {
-        "EXDESK_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EXDESK_EMAIL_HOST": "127.0.0.1",
-        "EXDESK_EMAIL_PORT": str(smtp_port),
-    }
+    mail_env = smtp_env(smtp_port)
     with running_exdesk(
         postgres_server_url=postgres_server_url(),
-        web_workers=2,
+        web_workers=web_workers(),
         setup_code=SETUP,
         env=mail_env,
     ) as server:

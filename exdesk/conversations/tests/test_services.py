@@ -280,7 +280,9 @@ def test_a_duplicate_racing_in_gets_the_stored_event():
     conversation = testing.conversation()
 
     def send_that_loses_the_race():
-        Event.objects.create(conversation=conversation, kind="customer_message", client_id="k")
+        Event.objects.create(
+            conversation=conversation, kind="customer_message", client_id="k", seq=99
+        )
         raise IntegrityError("UNIQUE constraint failed")
 
     stored = services._once(conversation, "k", send_that_loses_the_race)

@@ -6,7 +6,7 @@ import sys
 
 import uvicorn
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 TASK_WORKER_NICENESS = 10
 
@@ -17,11 +17,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-        # Two processes use both cores; SQLite writers queue between them (core.sqlite).
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")))
+        # With Redis, two processes use both cores (SQLite writers queue between them, see
+        # core.sqlite) and share chat through Redis. Without it, chat sockets must all live
+        # in one process (docs/decisions/0003-one-process-without-redis.md).
+        default_workers = 2 if settings.REDIS_URL else 1
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("WEB_WORKERS", default_workers))
+        )
         parser.add_argument("--no-task-worker", action="store_true")
 
     def handle(self, *args, host, port, workers, no_task_worker, **options):
+        if workers > 1 and not settings.REDIS_URL:
+            raise CommandError(
+                "Several web processes share live chat through Redis: set REDIS_URL, "
+                "or run one web process (--workers 1)."
+            )
         base = f"http://{host}:{port}"
         self.stdout.write(
             "\n".join(
@@ -30,6 +40,7 @@ class Command(BaseCommand):
                     "exdesk is starting:",
                     f"  Help and ticket form (customers): {base}/",
                     f"  Agent console (staff):            {base}/console/",
+                    f"  Chat widget demo (exchange site): {base}/widget/demo/",
                     f"  Settings (admin):                 {base}/admin/",
                     f"  API docs:                         {base}/api/v1/docs",
                     f"  Database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}",

@@ -1,0 +1,294 @@
+"""The customer side of live chat: who the visitor is, which conversation they may join,
+and what they can do in it. The WebSocket consumer and the upload view call these;
+every change to the conversation itself goes through conversations.services.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from exdesk.conversations import attachments as files
+from exdesk.conversations import live
+from exdesk.conversations import services as conversations
+from exdesk.conversations.choices import ACTIVE_STATUSES, Channel
+from exdesk.conversations.models import Conversation, Event
+from exdesk.conversations.selectors import conversation_by_token
+from exdesk.core import ratelimit
+from exdesk.routing import services as routing
+
+from .models import ChatUpload
+
+security_log = logging.getLogger("exdesk.security")
+
+SUBJECT_LENGTH = 80
+TRANSCRIPTS_PER_HOUR = 3
+MAX_UPLOADS_PER_MESSAGE = 5
+
+
+class Refused(Exception):
+    """The visitor may not do this; ``code`` goes into the error frame."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class Visitor:
+    """Who is on the other end of a widget socket."""
+
+    language: str = "en"
+    uid: str = ""  # set only from a verified user_hash
+    name: str = ""
+    email: str = ""
+    conversation_id: int | None = None
+    token: str | None = None
+
+    @property
+    def identified(self) -> bool:
+        return bool(self.uid)
+
+
+# ---------------------------------------------------------------- identity
+
+
+def user_hash(uid: str, secret: str | None = None) -> str:
+    """What the exchange's server computes for a signed-in trader."""
+    key = (secret if secret is not None else settings.CHAT_IDENTITY_SECRET).encode()
+    return hmac.new(key, uid.encode(), hashlib.sha256).hexdigest()
+
+
+def verify_identity(uid: str, given_hash: str) -> bool:
+    if not settings.CHAT_IDENTITY_SECRET or not uid or not given_hash or len(uid) > 64:
+        return False
+    return hmac.compare_digest(user_hash(uid), given_hash.strip().lower())
+
+
+def _refuse(code: str, message: str, **context) -> Refused:
+    security_log.warning("chat refused: %s %s", code, context)
+    return Refused(code, message)
+
+
+def open_visitor(
+    *,
+    token: str | None,
+    uid: str = "",
+    given_hash: str = "",
+    name: str = "",
+    email: str = "",
+    language: str = "en",
+    client_ip: str | None = None,
+) -> tuple[Visitor, Conversation | None]:
+    """Check a ``hello``: a trader's identity, then the conversation they resume."""
+    visitor = Visitor(language=language, name=(name or "")[:120], email=(email or "")[:254])
+    if uid or given_hash:
+        if not verify_identity(str(uid), str(given_hash)):
+            raise _refuse(
+                "identity_refused",
+                _("We could not verify your account. Please sign in again."),
+                uid=str(uid)[:64],
+                ip=client_ip,
+            )
+        visitor.uid = str(uid)
+    conversation = None
+    if token:
+        try:
+            conversation = conversation_by_token(str(token))
+        except Http404:
+            raise _refuse(
+                "conversation_refused",
+                _("This chat could not be found. Please start a new one."),
+                ip=client_ip,
+            ) from None
+        owner_uid = conversation.customer.uid or ""
+        if visitor.identified and owner_uid != visitor.uid:
+            raise _refuse(
+                "conversation_refused",
+                _("This chat could not be found. Please start a new one."),
+                conversation=conversation.pk,
+                uid=visitor.uid,
+                ip=client_ip,
+            )
+    elif visitor.identified:
+        # A signed-in trader finds their open chat on any device.
+        conversation = (
+            Conversation.objects.filter(
+                customer__uid=visitor.uid, channel=Channel.CHAT, status__in=ACTIVE_STATUSES
+            )
+            .select_related("customer")
+            .order_by("-created_at")
+            .first()
+        )
+    if conversation is not None:
+        visitor.conversation_id, visitor.token = conversation.pk, conversation.tracking_token
+    return visitor, conversation
+
+
+def welcome(visitor: Visitor, conversation: Conversation | None) -> dict:
+    is_open, reason = routing.availability()
+    return {
+        "type": "welcome",
+        "conversation": conversation.pk if conversation else None,
+        "token": conversation.tracking_token if conversation else None,
+        "identified": visitor.identified,
+        "status": conversation.status if conversation else None,
+        "open": is_open,
+        "reason": reason,
+        "queue": routing.queue_status(conversation) if conversation else None,
+        "rating": conversation.rating if conversation else None,
+        "last_seq": live.last_seq(conversation.pk) if conversation else 0,
+    }
+
+
+def conversation_of(visitor: Visitor) -> Conversation:
+    if visitor.conversation_id is None:
+        raise Refused("invalid", _("Start the chat with a message first."))
+    return Conversation.objects.select_related("customer").get(pk=visitor.conversation_id)
+
+
+# ---------------------------------------------------------------- messages
+
+
+def _subject(body: str) -> str:
+    first_line = body.strip().splitlines()[0] if body.strip() else ""
+    return first_line[:SUBJECT_LENGTH] or _("Chat")
+
+
+def _checked_message(client_id, body) -> tuple[str, str]:
+    """A chat message must carry its sender's id and fit the chat's size limit."""
+    client_id = conversations.check_client_id(str(client_id or "")) or ""
+    if not client_id:
+        raise ValidationError({"client_id": _("A message id has 1 to 100 characters.")})
+    body = str(body or "")
+    if len(body) > settings.CHAT_MAX_MESSAGE_CHARS:
+        raise ValidationError(
+            {"body": _("Use at most %(n)d characters.") % {"n": settings.CHAT_MAX_MESSAGE_CHARS}}
+        )
+    return client_id, body
+
+
+def send_message(
+    visitor: Visitor, *, body: str, client_id: str, upload_keys=()
+) -> tuple[Event, bool]:
+    """Store a customer message; the first one opens the conversation. Returns the stored
+    event and whether this call opened the conversation. Idempotent by ``client_id``."""
+    client_id, body = _checked_message(client_id, body)
+    if visitor.conversation_id is None:
+        return _start(visitor, body, client_id), True
+    conversation = conversation_of(visitor)
+    stored = conversation.events.filter(client_id=client_id).first()
+    if stored is not None:  # a re-send after a lost acknowledgement
+        return stored, False
+    keys = [str(k) for k in (upload_keys or [])][:MAX_UPLOADS_PER_MESSAGE]
+    with transaction.atomic():
+        uploads = list(ChatUpload.objects.filter(conversation=conversation, key__in=keys))
+        if len(uploads) != len(set(keys)):
+            raise ValidationError({"attachments": _("This file was not uploaded to this chat.")})
+        if not body.strip() and uploads:
+            body = ", ".join(u.original_name for u in uploads)
+        event = conversations.do_add_customer_message(
+            conversation,
+            body,
+            client_id=client_id,
+            stored_files=uploads,
+            max_length=settings.CHAT_MAX_MESSAGE_CHARS,
+        )
+        ChatUpload.objects.filter(pk__in=[u.pk for u in uploads]).delete()
+    return event, False
+
+
+def _start(visitor: Visitor, body: str, client_id: str) -> Event:
+    conversation = conversations.do_receive_request(
+        uid=visitor.uid,
+        email=visitor.email if visitor.identified else "",
+        name=visitor.name,
+        customer_language=visitor.language,
+        # A first message re-sent after a lost acknowledgement finds its conversation.
+        external_key=f"chat:{visitor.uid}:{client_id}",
+        subject=_subject(body),
+        body=body,
+        client_id=client_id,
+        channel=Channel.CHAT,
+        language=visitor.language,
+        notify_customer=False,
+    )
+    visitor.conversation_id, visitor.token = conversation.pk, conversation.tracking_token
+    event = conversation.events.order_by("seq").first()
+    assert event is not None
+    return event
+
+
+def store_upload(token: str, upload) -> ChatUpload:
+    """A file sent over HTTP before the message that names it."""
+    try:
+        conversation = conversation_by_token(token)
+    except Http404:
+        raise _refuse(
+            "conversation_refused", _("This chat could not be found. Please start a new one.")
+        ) from None
+    (checked,) = files.check_files([upload]) if upload is not None else (None,)
+    if checked is None:
+        raise ValidationError({"file": _("Choose a file.")})
+    path = files.store(checked)
+    try:
+        return ChatUpload.objects.create(
+            conversation=conversation,
+            path=path,
+            original_name=checked.name,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+        )
+    except BaseException:
+        files.discard([path])
+        raise
+
+
+# ---------------------------------------------------------------- offline, end, rating
+
+
+def leave_message(visitor: Visitor, *, name: str, email: str, body: str, client_id: str):
+    """Nobody can answer now: the message becomes a case answered by e-mail."""
+    email = (email or "").strip()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": _("Enter a valid e-mail address.")}) from None
+    client_id, body = _checked_message(client_id, body)
+    return conversations.do_receive_request(
+        uid=visitor.uid,
+        email=email,
+        name=(name or "")[:120],
+        customer_language=visitor.language,
+        external_key=f"chat-offline:{visitor.uid}:{client_id}",
+        subject=_subject(body),
+        body=body,
+        channel=Channel.WEB,
+        language=visitor.language,
+        notify_customer=True,
+    )
+
+
+def send_transcript(visitor: Visitor, email: str) -> None:
+    email = (email or "").strip()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": _("Enter a valid e-mail address.")}) from None
+    conversation = conversation_of(visitor)
+    if not ratelimit.allow(f"transcript:{conversation.pk}", TRANSCRIPTS_PER_HOUR, 3600):
+        raise Refused("rate_limited", _("Too many transcripts for this chat. Try again later."))
+    from .tasks import send_chat_transcript
+
+    send_chat_transcript(conversation.pk, email)

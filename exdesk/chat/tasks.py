@@ -1,0 +1,44 @@
+"""Background work for chat."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from exdesk.conversations import attachments as files
+from exdesk.conversations import live
+from exdesk.conversations.models import Conversation
+
+from .models import ChatUpload
+
+UNSENT_UPLOAD_LIFETIME = dt.timedelta(days=1)
+
+
+@db_task(retries=5, retry_delay=60)
+def send_chat_transcript(conversation_id: int, email: str) -> None:
+    conversation = Conversation.objects.select_related("customer").get(pk=conversation_id)
+    lines = live.frames(live.events_after(conversation_id, 0, limit=10_000), for_staff=False)
+    with translation.override(conversation.language):
+        subject = translation.gettext("Transcript of your chat %(reference)s") % {
+            "reference": conversation.reference
+        }
+        body = render_to_string(
+            "chat/email/transcript.txt", {"conversation": conversation, "lines": lines}
+        )
+    EmailMessage(
+        subject=subject, body=body, to=[email], headers={"Auto-Submitted": "auto-generated"}
+    ).send()
+
+
+@db_periodic_task(crontab(minute="17"))
+def discard_unsent_uploads() -> None:
+    """Files uploaded for a message that was never sent."""
+    old = ChatUpload.objects.filter(created_at__lt=timezone.now() - UNSENT_UPLOAD_LIFETIME)
+    for upload in old:
+        files.discard([upload.path])
+        upload.delete()

@@ -1,0 +1,212 @@
+"""The live stream of conversations: what is published after commit, and how a client
+that missed something reads it back (docs/chat-protocol.md).
+
+The database is the truth; the channel layer only rings the bell. Every frame a client
+gets is built here from stored events, for one of two audiences: the customer (public
+messages and a few plain-language system lines) or staff (everything).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from functools import lru_cache
+
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.urls import reverse
+
+from exdesk.accounts.models import User
+
+from .choices import EventKind, Status
+from .models import Conversation, Event
+
+logger = logging.getLogger(__name__)
+
+INBOX_GROUP = "inbox"
+ENDED = {Status.SOLVED, Status.CLOSED}
+# Events that change what an inbox shows, not just one timeline.
+INBOX_KINDS = {
+    EventKind.ASSIGNMENT_CHANGE: "assigned",
+    EventKind.STATUS_CHANGE: "status",
+    EventKind.TEAM_CHANGE: "team",
+    EventKind.CHANNEL_CHANGE: "channel",
+}
+
+
+def conversation_group(conversation_id: int) -> str:
+    return f"conversation.{conversation_id}"
+
+
+# ---------------------------------------------------------------- frames
+
+
+def _names(usernames: set[str]) -> dict[str, str]:
+    return {u.username: u.display_name for u in User.objects.filter(username__in=usernames)}
+
+
+def _customer_kind(event: Event) -> str | None:
+    """How the customer sees an event, or None when it is staff-only."""
+    if event.kind in (EventKind.CUSTOMER_MESSAGE, EventKind.AGENT_REPLY):
+        return event.kind
+    if event.kind == EventKind.ASSIGNMENT_CHANGE:
+        return "agent_joined" if event.data.get("to") else "agent_left"
+    if event.kind == EventKind.STATUS_CHANGE:
+        if event.data.get("to") in ENDED:
+            return "chat_ended"
+        if event.data.get("from") in ENDED:
+            return "reopened"
+    return None
+
+
+def _author(event: Event, names: dict[str, str]) -> str:
+    if event.kind == EventKind.ASSIGNMENT_CHANGE:
+        username = event.data.get("to") or event.data.get("from") or ""
+        return names.get(username, username)
+    if event.author_user_id:
+        return event.author_user.display_name
+    if event.author_customer_id:
+        return str(event.author_customer)
+    return ""
+
+
+def _attachments(event: Event, for_staff: bool, token: str) -> list[dict]:
+    if not getattr(event, "may_have_files", True):
+        return []
+    items = []
+    for attachment in event.attachments.all():
+        if for_staff:
+            url = reverse("conversations:attachment", args=[attachment.pk])
+        else:
+            url = reverse("portal:track_attachment", args=[token, attachment.pk])
+        items.append(
+            {
+                "name": attachment.original_name,
+                "url": url,
+                "type": attachment.content_type,
+                "size": attachment.size,
+            }
+        )
+    return items
+
+
+def frames(events: list[Event], *, for_staff: bool) -> list[dict]:
+    """``event`` frames for these events (one conversation's, in seq order), skipping what
+    the audience may not see."""
+    usernames = {
+        name
+        for e in events
+        if e.kind == EventKind.ASSIGNMENT_CHANGE
+        for name in (e.data.get("to"), e.data.get("from"))
+        if name
+    }
+    names = _names(usernames) if usernames else {}
+    result = []
+    for event in events:
+        kind = event.kind if for_staff else _customer_kind(event)
+        if kind is None:
+            continue
+        frame = {
+            "type": "event",
+            "conversation": event.conversation_id,
+            "seq": event.seq,
+            "kind": kind,
+            "body": event.body,
+            "author": _author(event, names),
+            "at": event.created_at.isoformat(),
+            "client_id": event.client_id,
+            "attachments": _attachments(event, for_staff, event.conversation.tracking_token),
+        }
+        if for_staff:
+            frame["data"] = event.data
+        result.append(frame)
+    return result
+
+
+def events_after(conversation_id: int, after: int, limit: int = 500) -> list[Event]:
+    return list(
+        Event.objects.filter(conversation_id=conversation_id, seq__gt=after)
+        .select_related("author_user", "author_customer", "conversation")
+        .prefetch_related("attachments")
+        .order_by("seq")[:limit]
+    )
+
+
+def last_seq(conversation_id: int) -> int:
+    event = Event.objects.filter(conversation_id=conversation_id).order_by("-seq").first()
+    return event.seq if event else 0
+
+
+# ---------------------------------------------------------------- publishing
+
+# The event loop of this process's ASGI server, when there is one: events committed on
+# its sync thread are handed to the in-memory layer there.
+_server_loop: asyncio.AbstractEventLoop | None = None
+
+
+def serve_from(loop: asyncio.AbstractEventLoop) -> None:
+    global _server_loop
+    _server_loop = loop
+
+
+@lru_cache(maxsize=1)
+def _redis():
+    import redis
+
+    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=5)
+
+
+def _send(group: str, message: dict) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    if settings.REDIS_URL:
+        # One PUBLISH, as RedisPubSubChannelLayer.group_send does, without a hop to the
+        # event loop: this works the same from a web process, a task or the CLI.
+        prefix = settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"]
+        _redis().publish(f"{prefix}__group__{group}", layer.serialize(message))
+        return
+    loop = _server_loop
+    if loop is not None and not loop.is_closed():
+        loop.call_soon_threadsafe(lambda: loop.create_task(layer.group_send(group, message)))
+
+
+def publish_event(event: Event) -> None:
+    """Ring the bell for a committed event. Losing this message loses nothing: clients
+    read gaps back from the database."""
+    try:
+        staff = frames([event], for_staff=True)[0]
+        customer = frames([event], for_staff=False)
+        message = {
+            "type": "conversation.event",
+            "conversation": event.conversation_id,
+            "seq": event.seq,
+            "staff": staff,
+            "customer": customer[0] if customer else None,
+        }
+        _send(conversation_group(event.conversation_id), message)
+        reason = "new" if event.seq == 1 else INBOX_KINDS.get(event.kind)
+        if reason:
+            conversation = event.conversation
+            _send(
+                INBOX_GROUP,
+                {
+                    "type": "inbox.changed",
+                    "reason": reason,
+                    "conversation": event.conversation_id,
+                    "channel": conversation.channel,
+                    "team": conversation.team_id,
+                    "assignee": conversation.assignee_id,
+                },
+            )
+    except Exception:  # a bell that does not ring must not undo a committed change
+        logger.warning("could not publish event %s", event.pk, exc_info=True)
+
+
+def publish_ephemeral(conversation: Conversation | int, message: dict) -> None:
+    """Typing and read receipts: relayed, never stored."""
+    conversation_id = conversation if isinstance(conversation, int) else conversation.pk
+    try:
+        _send(conversation_group(conversation_id), message)
+    except Exception:
+        logger.warning("could not relay %s", message.get("type"), exc_info=True)
