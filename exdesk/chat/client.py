@@ -97,11 +97,14 @@ class Visitor(Socket):
         self.last_seq = 0
         self.events: dict[int, dict] = {}  # seq -> event frame, as delivered
         self.delivery_order: list[int] = []
+        self.repeats = 0
+        self.welcomes = 0
         self.pending: dict[str, dict] = {}  # client_id -> message frame, in send order
         self.acked: dict[str, int] = {}  # client_id -> seq
 
     def on_frame(self, frame: dict) -> None:
         if frame["type"] == "welcome":
+            self.welcomes += 1
             self.token = frame["token"] or self.token
             self.conversation = frame["conversation"] or self.conversation
         elif frame["type"] == "ack":
@@ -110,9 +113,13 @@ class Visitor(Socket):
             self.token = frame.get("token") or self.token
             self.conversation = frame.get("conversation") or self.conversation
         elif frame["type"] == "event":
+            if frame["seq"] <= self.last_seq:
+                # Seen already: a sync asked again for frames that were on their way.
+                self.repeats += 1
+                return
             self.events[frame["seq"]] = frame
             self.delivery_order.append(frame["seq"])
-            self.last_seq = max(self.last_seq, frame["seq"])
+            self.last_seq = frame["seq"]
 
     async def hello(self, **extra) -> dict:
         await self.send(
