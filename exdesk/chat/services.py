@@ -5,9 +5,11 @@ every change to the conversation itself goes through conversations.services.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import logging
+import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -15,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.http import Http404
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from exdesk.conversations import attachments as files
@@ -75,6 +78,24 @@ def verify_identity(uid: str, given_hash: str) -> bool:
     return hmac.compare_digest(user_hash(uid), given_hash.strip().lower())
 
 
+def issue_token() -> str:
+    """A token for a chat that has no conversation yet. The first message opens the
+    conversation under it, so a re-sent first message (its acknowledgement lost) finds
+    the same conversation, and no visitor can guess another's."""
+    nonce = secrets.token_urlsafe(24)
+    return f"{nonce}.{_token_signature(nonce)}"
+
+
+def _token_signature(nonce: str) -> str:
+    digest = salted_hmac("exdesk.chat.token", nonce, algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest[:16]).decode().rstrip("=")
+
+
+def _issued_here(token: str) -> bool:
+    nonce, _, signature = token.partition(".")
+    return bool(nonce) and hmac.compare_digest(_token_signature(nonce), signature)
+
+
 def _refuse(code: str, message: str, **context) -> Refused:
     security_log.warning("chat refused: %s %s", code, context)
     return Refused(code, message)
@@ -102,7 +123,12 @@ def open_visitor(
             )
         visitor.uid = str(uid)
     conversation = None
-    if token:
+    if token and _issued_here(str(token)):
+        conversation = Conversation.objects.filter(tracking_token=token).first()
+        if conversation is None:  # issued, no message sent yet
+            visitor.token = str(token)
+            return visitor, None
+    elif token:
         try:
             conversation = conversation_by_token(str(token))
         except Http404:
@@ -111,6 +137,7 @@ def open_visitor(
                 _("This chat could not be found. Please start a new one."),
                 ip=client_ip,
             ) from None
+    if conversation is not None:
         owner_uid = conversation.customer.uid or ""
         if visitor.identified and owner_uid != visitor.uid:
             raise _refuse(
@@ -120,7 +147,7 @@ def open_visitor(
                 uid=visitor.uid,
                 ip=client_ip,
             )
-    elif visitor.identified:
+    elif visitor.identified and not token:
         # A signed-in trader finds their open chat on any device.
         conversation = (
             Conversation.objects.filter(
@@ -132,6 +159,8 @@ def open_visitor(
         )
     if conversation is not None:
         visitor.conversation_id, visitor.token = conversation.pk, conversation.tracking_token
+    else:
+        visitor.token = issue_token()
     return visitor, conversation
 
 
@@ -140,7 +169,7 @@ def welcome(visitor: Visitor, conversation: Conversation | None) -> dict:
     return {
         "type": "welcome",
         "conversation": conversation.pk if conversation else None,
-        "token": conversation.tracking_token if conversation else None,
+        "token": visitor.token,
         "identified": visitor.identified,
         "status": conversation.status if conversation else None,
         "open": is_open,
@@ -209,13 +238,16 @@ def send_message(
 
 
 def _start(visitor: Visitor, body: str, client_id: str) -> Event:
+    if not visitor.token:
+        visitor.token = issue_token()
     conversation = conversations.do_receive_request(
         uid=visitor.uid,
         email=visitor.email if visitor.identified else "",
         name=visitor.name,
         customer_language=visitor.language,
         # A first message re-sent after a lost acknowledgement finds its conversation.
-        external_key=f"chat:{visitor.uid}:{client_id}",
+        external_key=f"chat:{visitor.token}",
+        tracking_token=visitor.token,
         subject=_subject(body),
         body=body,
         client_id=client_id,
@@ -223,9 +255,12 @@ def _start(visitor: Visitor, body: str, client_id: str) -> Event:
         language=visitor.language,
         notify_customer=False,
     )
-    visitor.conversation_id, visitor.token = conversation.pk, conversation.tracking_token
-    event = conversation.events.order_by("seq").first()
-    assert event is not None
+    visitor.conversation_id = conversation.pk
+    event = conversation.events.filter(client_id=client_id).first()
+    if event is None:  # another tab of this visitor opened the conversation a moment ago
+        event = conversations.do_add_customer_message(
+            conversation, body, client_id=client_id, max_length=settings.CHAT_MAX_MESSAGE_CHARS
+        )
     return event
 
 

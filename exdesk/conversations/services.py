@@ -211,6 +211,7 @@ def do_create_conversation(
     notify_customer: bool = True,
     external_key: str | None = None,
     client_id: str | None = None,
+    tracking_token: str | None = None,
 ) -> Conversation:
     subject = (subject or "").strip()
     if not subject:
@@ -233,6 +234,7 @@ def do_create_conversation(
             team=category.team if category else None,
             priority=priority or (category.default_priority if category else Priority.P2),
             external_key=external_key or None,
+            **({"tracking_token": tracking_token} if tracking_token else {}),
             **case_fields,
         )
         if tag_names:
