@@ -135,6 +135,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "exdesk.core.context_processors.staff_permissions",
+                "exdesk.core.context_processors.console_live",
             ],
         },
     },

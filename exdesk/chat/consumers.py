@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs
+
+from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -257,21 +260,28 @@ def _queue_of(visitor: services.Visitor) -> dict | None:
     return routing.queue_status(services.conversation_of(visitor))
 
 
-class EchoConsumer(JsonSocket):
-    """A bare relay through the same channel layer, no database: the framework's own
-    limit, measured beside the real chat by benchmarks/chat_load.py."""
+class EchoConsumer(AsyncWebsocketConsumer):
+    """A bare Channels relay through the same channel layer, no database and none of
+    exdesk's code: the framework's own limit, measured beside the real chat by
+    benchmarks/chat_load.py."""
 
     async def connect(self):
-        room = self.scope.get("query_string", b"").decode().partition("room=")[2][:40]
-        self.room = f"echo.{room or 'lobby'}"
-        await self.channel_layer.group_add(self.room, self.channel_name)
+        # ?rooms=1,2,3: an agent watching many chats; a customer's first room is its own.
+        query = parse_qs(self.scope.get("query_string", b"").decode())
+        names = (query.get("rooms") or ["lobby"])[0].split(",")[:1000]
+        self.rooms = [f"echo.{name[:40]}" for name in names]
+        for room in self.rooms:
+            await self.channel_layer.group_add(room, self.channel_name)
         await self.accept()
 
     async def disconnect(self, code):
-        await self.channel_layer.group_discard(self.room, self.channel_name)
+        for room in self.rooms:
+            await self.channel_layer.group_discard(room, self.channel_name)
 
     async def receive(self, text_data=None, bytes_data=None):
-        await self.channel_layer.group_send(self.room, {"type": "echo.relay", "text": text_data})
+        await self.channel_layer.group_send(
+            self.rooms[0], {"type": "echo.relay", "text": text_data}
+        )
 
     async def echo_relay(self, message):
         await self.send(text_data=message["text"])

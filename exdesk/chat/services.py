@@ -215,25 +215,31 @@ def send_message(
     client_id, body = _checked_message(client_id, body)
     if visitor.conversation_id is None:
         return _start(visitor, body, client_id), True
-    conversation = conversation_of(visitor)
-    stored = conversation.events.filter(client_id=client_id).first()
-    if stored is not None:  # a re-send after a lost acknowledgement
-        return stored, False
+    # No query for the conversation here: the service reads it under its lock.
+    conversation_id = visitor.conversation_id
     keys = [str(k) for k in (upload_keys or [])][:MAX_UPLOADS_PER_MESSAGE]
     with transaction.atomic():
-        uploads = list(ChatUpload.objects.filter(conversation=conversation, key__in=keys))
+        uploads = []
+        if keys:
+            uploads = list(ChatUpload.objects.filter(conversation_id=conversation_id, key__in=keys))
         if len(uploads) != len(set(keys)):
+            stored = Event.objects.filter(
+                conversation_id=conversation_id, client_id=client_id
+            ).first()
+            if stored is not None:  # a re-send: its files were used by the first delivery
+                return stored, False
             raise ValidationError({"attachments": _("This file was not uploaded to this chat.")})
         if not body.strip() and uploads:
             body = ", ".join(u.original_name for u in uploads)
         event = conversations.do_add_customer_message(
-            conversation,
+            conversation_id,
             body,
             client_id=client_id,
             stored_files=uploads,
             max_length=settings.CHAT_MAX_MESSAGE_CHARS,
         )
-        ChatUpload.objects.filter(pk__in=[u.pk for u in uploads]).delete()
+        if uploads:
+            ChatUpload.objects.filter(pk__in=[u.pk for u in uploads]).delete()
     return event, False
 
 

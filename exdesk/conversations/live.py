@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 INBOX_GROUP = "inbox"
 ENDED = {Status.SOLVED, Status.CLOSED}
 # Events that change what an inbox shows, not just one timeline.
-INBOX_KINDS = {
+INBOX_KINDS: dict[str, str] = {
     EventKind.ASSIGNMENT_CHANGE: "assigned",
     EventKind.STATUS_CHANGE: "status",
     EventKind.TEAM_CHANGE: "team",
@@ -63,9 +63,9 @@ def _author(event: Event, names: dict[str, str]) -> str:
     if event.kind == EventKind.ASSIGNMENT_CHANGE:
         username = event.data.get("to") or event.data.get("from") or ""
         return names.get(username, username)
-    if event.author_user_id:
+    if event.author_user is not None:
         return event.author_user.display_name
-    if event.author_customer_id:
+    if event.author_customer is not None:
         return str(event.author_customer)
     return ""
 
@@ -163,7 +163,7 @@ def _send(group: str, message: dict) -> None:
     if settings.REDIS_URL:
         # One PUBLISH, as RedisPubSubChannelLayer.group_send does, without a hop to the
         # event loop: this works the same from a web process, a task or the CLI.
-        prefix = settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"]
+        prefix = settings.REDIS_PREFIX
         _redis().publish(f"{prefix}__group__{group}", layer.serialize(message))
         return
     loop = _server_loop

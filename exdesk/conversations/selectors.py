@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
@@ -112,6 +112,29 @@ def access_customer(user: User, pk) -> Customer:
         return visible_customers(user).get(pk=int(pk))
     except (Customer.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+# ---------------------------------------------------------------- live console
+
+# A chat "waits" while nobody holds it and it is not parked with the customer or solved.
+WAITING_CHAT_STATUSES = (Status.NEW, Status.OPEN)
+
+
+def console_summary(user: User) -> dict[str, int]:
+    """The console's live counters, over what ``user`` may see, in one query:
+    unassigned chats waiting for an agent, and the user's own unsolved conversations."""
+    counts = visible_conversations(user).aggregate(
+        unassigned_chats=Count(
+            "pk",
+            filter=Q(
+                channel=Channel.CHAT,
+                assignee__isnull=True,
+                status__in=WAITING_CHAT_STATUSES,
+            ),
+        ),
+        mine_open=Count("pk", filter=Q(assignee=user, status__in=ACTIVE_STATUSES)),
+    )
+    return {name: int(value or 0) for name, value in counts.items()}
 
 
 # ---------------------------------------------------------------- inbox

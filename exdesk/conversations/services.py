@@ -11,9 +11,9 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -92,7 +92,12 @@ def check_case_fields(fields: dict | None) -> dict:
 def _append(conversation: Conversation, kind: str, **values) -> Event:
     """Add an event to the timeline. The caller holds the conversation's row lock (or has
     just created it), so the next ``seq`` cannot be taken twice."""
-    last = conversation.events.aggregate(last=Max("seq"))["last"] or 0
+    with connection.cursor() as cursor:  # on every message: plain SQL, no ORM compile
+        cursor.execute(
+            "SELECT MAX(seq) FROM conversations_event WHERE conversation_id = %s",
+            [conversation.pk],
+        )
+        last = cursor.fetchone()[0] or 0
     event = Event.objects.create(conversation=conversation, kind=kind, seq=last + 1, **values)
     event.may_have_files = False  # until _attach says otherwise; saves the publisher a query
     transaction.on_commit(lambda: live.publish_event(event), robust=True)
@@ -124,8 +129,18 @@ def _attach_stored(conversation: Conversation, event: Event, stored_files: Seque
         )
 
 
+REINDEX_AFTER_SECONDS = 5
+
+
 def _index(conversation: Conversation, *texts: str) -> None:
-    """Add the terms of new text to the conversation's search document."""
+    """Add the terms of new text to the conversation's search document.
+
+    A chat adds a message every few seconds; rewriting its growing document each time
+    would cost more than storing the message. Its document is rebuilt a few seconds
+    later instead, once for all the messages of that moment."""
+    if conversation.channel == Channel.CHAT:
+        _after_commit(_schedule_reindex, conversation.pk)
+        return
     new_terms = fulltext.index_text(*texts)
     doc, created = SearchDocument.objects.get_or_create(
         conversation=conversation, defaults={"terms": new_terms}
@@ -133,6 +148,25 @@ def _index(conversation: Conversation, *texts: str) -> None:
     if not created and new_terms:
         doc.terms = f"{doc.terms} {new_terms}".strip()
         doc.save(update_fields=["terms"])
+
+
+def _schedule_reindex(conversation_id: int) -> None:
+    # The cache key lives a little shorter than the delay: a message that finds it set
+    # is committed before the scheduled rebuild reads.
+    if cache.add(f"reindex:{conversation_id}", 1, timeout=REINDEX_AFTER_SECONDS - 1):
+        from .tasks import reindex_conversation
+
+        reindex_conversation.schedule(args=(conversation_id,), delay=REINDEX_AFTER_SECONDS)
+
+
+def rebuild_search_document(conversation_id: int) -> None:
+    """The search terms of a conversation from its subject and every message."""
+    from .choices import MESSAGE_KINDS
+
+    conversation = Conversation.objects.get(pk=conversation_id)
+    bodies = conversation.events.filter(kind__in=MESSAGE_KINDS).values_list("body", flat=True)
+    terms = fulltext.index_text(conversation.subject, *bodies)
+    SearchDocument.objects.update_or_create(conversation=conversation, defaults={"terms": terms})
 
 
 def _lock(conversation: Conversation) -> None:
@@ -165,17 +199,18 @@ def _with_files(work, uploads: Iterable):
         raise
 
 
-def _once(conversation: Conversation, client_id: str | None, send) -> Event:
-    """Store a message unless its sender's id is already stored (a retry); a duplicate that
-    races in parallel hits the unique constraint and gets the stored event too."""
-    if client_id:
-        stored = conversation.events.filter(client_id=client_id).first()
-        if stored is not None:
-            return stored
+def _once(conversation: Conversation | int, client_id: str | None, send) -> Event:
+    """Store a message unless its sender's id is already stored: a retry, or a duplicate
+    racing in parallel, hits the unique constraint and gets the stored event. (Retries
+    are rare; looking first would cost every message a query.)"""
     try:
         return send()
     except IntegrityError:
-        stored = conversation.events.filter(client_id=client_id).first() if client_id else None
+        stored = (
+            Event.objects.filter(conversation=conversation, client_id=client_id).first()
+            if client_id
+            else None
+        )
         if stored is None:
             raise
         return stored
@@ -296,7 +331,7 @@ def do_receive_request(
 
 
 def do_add_customer_message(
-    conversation: Conversation,
+    conversation: Conversation | int,
     body: str,
     uploads: Iterable = (),
     *,
@@ -305,18 +340,27 @@ def do_add_customer_message(
     max_length: int = MAX_BODY_LENGTH,
 ) -> Event:
     """A message from the customer. ``stored_files`` are files already checked and stored
-    (a chat upload: path, original_name, content_type, size, sha256)."""
+    (a chat upload: path, original_name, content_type, size, sha256). ``conversation``
+    may be just its id: it is read under its lock anyway."""
+    conversation_id = conversation if isinstance(conversation, int) else conversation.pk
     body = check_body(body)
     if len(body) > max_length:
         raise ValidationError({"body": _("Use at most %(n)d characters.") % {"n": max_length}})
     client_id = check_client_id(client_id)
-    if conversation.status == Status.CLOSED:
-        raise ValidationError(
-            {"body": _("This request is closed. Please open a new one if you need more help.")}
-        )
 
     def work(checked, stored):
-        conv = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        conv = (
+            Conversation.objects.select_for_update(of=("self",))
+            .select_related("customer")
+            .get(pk=conversation_id)
+        )
+        if conv.status == Status.CLOSED:
+            retried = conv.events.filter(client_id=client_id).first() if client_id else None
+            if retried is not None:
+                return retried
+            raise ValidationError(
+                {"body": _("This request is closed. Please open a new one if you need more help.")}
+            )
         event = _append(
             conv,
             EventKind.CUSTOMER_MESSAGE,
@@ -333,7 +377,7 @@ def do_add_customer_message(
         _index(conv, body)
         return event
 
-    return _once(conversation, client_id, lambda: _with_files(work, uploads))
+    return _once(conversation_id, client_id, lambda: _with_files(work, uploads))
 
 
 def do_reply(

@@ -46,3 +46,10 @@ def notify_customer_of_reply(event_id: int) -> None:
     with translation.override(conversation.language):
         subject = translation.gettext("New reply: %(subject)s") % {"subject": conversation.subject}
     _send(conversation, "conversations/email/reply.txt", subject, {"event": event})
+
+
+@db_task(retries=3, retry_delay=10)
+def reindex_conversation(conversation_id: int) -> None:
+    from .services import rebuild_search_document
+
+    rebuild_search_document(conversation_id)

@@ -14,6 +14,9 @@ urlpatterns = [
     path("c/<int:pk>/tags/", views.set_tags, name="tags"),
     path("c/<int:pk>/take/", views.take, name="take"),
     path("c/<int:pk>/assign/", views.assign, name="assign"),
+    path("c/<int:pk>/follow-up/", views.follow_up, name="follow_up"),
+    path("presence/", views.set_presence, name="presence"),
+    path("live/summary", views.live_summary, name="live_summary"),
     path("customers/<int:pk>/", views.customer_detail, name="customer"),
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
 ]

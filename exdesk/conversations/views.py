@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
 from exdesk.accounts.decorators import staff_required
 from exdesk.accounts.permissions import answers_customers, assigns_others
@@ -18,6 +20,7 @@ from exdesk.audit import services as audit
 from exdesk.audit.models import AuditAction
 from exdesk.core.forms import add_service_errors
 from exdesk.customers.masking import customer_view
+from exdesk.routing import services as routing
 
 from . import attachments as files
 from . import selectors, services
@@ -57,9 +60,12 @@ def _detail_context(request, conversation, **forms):
         "attachments"
     )
     assignable = selectors.assignable_staff(conversation) if assigns_others(request.user) else []
+    events = list(events)
     return {
         "conversation": conversation,
         "events": events,
+        # The live console asks for what came after what this page shows (console-live.js).
+        "last_seq": max((event.seq for event in events), default=0),
         "customer": customer_view(conversation.customer, request.user),
         "tags": ", ".join(conversation.tags.values_list("name", flat=True)),
         "reply_form": forms.get("reply_form") or ReplyForm(),
@@ -231,6 +237,55 @@ def bulk(request):
             % {"count": changed},
         )
     return redirect(back)
+
+
+@staff_required
+@require_POST
+def follow_up(request, pk):
+    """A chat that needs more time becomes a ticket. A role that does not answer gets the
+    service's PermissionDenied as a 403, as with the other actions."""
+    conversation = selectors.access_conversation(request.user, pk)
+    try:
+        services.do_convert_to_ticket(conversation, request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The chat is now a follow-up ticket."))
+    return _back(conversation)
+
+
+# ---------------------------------------------------------------- live console
+
+
+def _safe_next(request) -> str:
+    """Where to go back to after a header form: a page of this site, else the inbox."""
+    for candidate in (request.POST.get("next", ""), request.headers.get("referer", "")):
+        if candidate and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return candidate
+    return reverse("conversations:inbox")
+
+
+@staff_required
+@require_POST
+def set_presence(request):
+    """The presence picker without JavaScript (with it, the console socket sets it)."""
+    try:
+        routing.set_presence(request.user, request.POST.get("status", "")[:20])
+    except ValidationError:
+        messages.error(request, _("Choose Online, Away or Offline."))
+    else:
+        messages.success(request, _("Presence saved."))
+    return redirect(_safe_next(request))
+
+
+@staff_required
+@require_GET
+@never_cache
+def live_summary(request):
+    """The console's live counters (the inbox badge and the page title)."""
+    return JsonResponse(selectors.console_summary(request.user))
 
 
 @staff_required

@@ -1,6 +1,29 @@
+from django.utils.functional import SimpleLazyObject
+
 from exdesk.accounts.permissions import reads_audit_log
 
 
 def staff_permissions(request):
     """What the console's navigation may offer; the rule stays in accounts.permissions."""
     return {"can_read_audit_log": reads_audit_log(getattr(request, "user", None))}
+
+
+def console_live(request):
+    """What the live console's header shows: the agent's presence (one query, and only
+    when a template uses it) and the choices offered, plus the timeline's kind labels."""
+    from exdesk.conversations.choices import EventKind
+    from exdesk.routing import services as routing
+    from exdesk.routing.models import PresenceStatus
+
+    user = getattr(request, "user", None)
+
+    def presence() -> str:
+        if user is None or not user.is_authenticated:
+            return PresenceStatus.OFFLINE.value
+        return str(routing.presence_of(user))
+
+    return {
+        "console_presence": SimpleLazyObject(presence),
+        "presence_choices": PresenceStatus.choices,
+        "event_kind_labels": EventKind.choices,
+    }

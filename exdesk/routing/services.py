@@ -118,7 +118,7 @@ def typical_first_response() -> dt.timedelta:
     )
     if not recent:
         return DEFAULT_FIRST_RESPONSE
-    total = sum(((answered - opened) for opened, answered in recent), dt.timedelta())
+    total = sum(((answered - opened) for opened, answered in recent if answered), dt.timedelta())
     return total / len(recent)
 
 
