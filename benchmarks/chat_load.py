@@ -21,6 +21,7 @@ import asyncio
 import itertools
 import json
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -103,6 +104,7 @@ class Load:
         self.latencies: list[float] = []
         self.received: set[str] = set()
         self.dup = 0
+        self.timeline: list[tuple[float, float]] = []  # (sent at, latency)
 
     def arrived(self, message_id: str) -> None:
         sent = self.sent_at.get(message_id)
@@ -113,6 +115,7 @@ class Load:
             return
         self.received.add(message_id)
         self.latencies.append(time.perf_counter() - sent)
+        self.timeline.append((sent, self.latencies[-1]))
 
 
 async def drain(ws) -> None:
@@ -179,7 +182,7 @@ def echo_message_id(text: str) -> str | None:
     return json.loads(text).get("client_id")
 
 
-async def pace(senders: list, rate: int, seconds: float, load: Load, frame) -> int:
+async def pace(senders: list, rate: int, seconds: float, load: Load, frame, wait=True) -> int:
     """Open-loop: one message every 1/rate s, round robin over customers."""
     interval = 1 / rate
     total = int(rate * seconds)
@@ -193,7 +196,8 @@ async def pace(senders: list, rate: int, seconds: float, load: Load, frame) -> i
         message_id = f"m{n}"
         load.sent_at[message_id] = time.perf_counter()
         await sender.send(frame(message_id))
-    await settle(load, total)
+    if wait:
+        await settle(load, total)
     load.cpu_s = cpu_seconds(load.pids) - cpu_before
     return total
 
@@ -205,7 +209,7 @@ def percentile(values: list[float], fraction: float) -> float | None:
     return round(ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] * 1000, 1)
 
 
-async def chat_phase(url, cookies, customers: int, rate: int, seconds: float, pids: list[int]):
+async def chat_phase(url, cookies, customers, rate, seconds, warmup, pids):
     agents = []
     for cookie in cookies:
         ws = await open_socket(url, "/ws/console/", url, cookie)
@@ -218,15 +222,17 @@ async def chat_phase(url, cookies, customers: int, rate: int, seconds: float, pi
     for index, agent in enumerate(agents):
         mine = [conversation for _, conversation in opened[index :: len(agents)]]
         await agent.send(json.dumps({"type": "watch", "conversations": mine}))
-    await asyncio.sleep(2)  # the watches are in place
-
-    load = Load(pids)
-    readers = [asyncio.create_task(agent_reader(ws, load, chat_message_id)) for ws in agents]
 
     def frame(message_id: str) -> str:
         body = f"{message_id}: my deposit of 150 USDT on TRC20 is not credited yet"
         return json.dumps({"type": "message", "client_id": message_id, "body": body})
 
+    # Warm-up at the same rate, not counted: the server settles after a thousand chats
+    # opened at once.
+    await pace([ws for ws, _ in opened], rate, warmup, Load(), lambda m: frame(f"w{m}"), wait=False)
+    await asyncio.sleep(2)
+    load = Load(pids)
+    readers = [asyncio.create_task(agent_reader(ws, load, chat_message_id)) for ws in agents]
     sent = await pace([ws for ws, _ in opened], rate, seconds, load, frame)
     for ws in [*agents, *(ws for ws, _ in opened)]:
         await ws.close()
@@ -274,9 +280,16 @@ async def settle(load: Load, sent: int, patience: float = 10) -> None:
 def run(args, url: str, cookies: list[str], server_root: int | None) -> dict:
     pids = process_tree(server_root) if server_root else []
     load, sent = asyncio.run(
-        chat_phase(url, cookies, args.customers, args.rate, args.seconds, pids)
+        chat_phase(url, cookies, args.customers, args.rate, args.seconds, args.warmup, pids)
     )
     memory = rss_mb(pids)
+    if args.timeline:  # the slowest message of each second, to find stalls
+        start = min(sent for sent, _ in load.timeline)
+        worst: dict[int, float] = {}
+        for sent_at, latency in load.timeline:
+            second = int(sent_at - start)
+            worst[second] = max(worst.get(second, 0), latency)
+        print(json.dumps({s: round(v * 1000) for s, v in sorted(worst.items())}), file=sys.stderr)
     echo, echo_sent = asyncio.run(
         echo_phase(url, args.agents, args.customers, args.rate, args.echo_seconds)
     )
@@ -308,9 +321,11 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=500, help="messages per second, in total")
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--echo-seconds", type=float, default=None)
+    parser.add_argument("--warmup", type=float, default=10, help="seconds at rate, not counted")
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--redis", action="store_true", help="Redis channel layer")
     parser.add_argument("--web-workers", type=int, default=None)
+    parser.add_argument("--timeline", action="store_true", help="slowest message per second")
     args = parser.parse_args()
     args.echo_seconds = args.echo_seconds or args.seconds
     workers = args.web_workers or (2 if args.redis else 1)

@@ -178,7 +178,7 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            "BACKEND": "exdesk.core.layers.LocalChannelLayer",
             "CONFIG": {"capacity": 1000},
         }
     }

@@ -6,6 +6,7 @@ every change to the conversation itself goes through conversations.services.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import logging
@@ -218,7 +219,9 @@ def send_message(
     # No query for the conversation here: the service reads it under its lock.
     conversation_id = visitor.conversation_id
     keys = [str(k) for k in (upload_keys or [])][:MAX_UPLOADS_PER_MESSAGE]
-    with transaction.atomic():
+    # Files and message commit together; a plain message needs no outer transaction
+    # (the service has its own), which saves a savepoint on every message.
+    with transaction.atomic() if keys else contextlib.nullcontext():
         uploads = []
         if keys:
             uploads = list(ChatUpload.objects.filter(conversation_id=conversation_id, key__in=keys))

@@ -11,7 +11,6 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -129,17 +128,14 @@ def _attach_stored(conversation: Conversation, event: Event, stored_files: Seque
         )
 
 
-REINDEX_AFTER_SECONDS = 5
-
-
 def _index(conversation: Conversation, *texts: str) -> None:
     """Add the terms of new text to the conversation's search document.
 
     A chat adds a message every few seconds; rewriting its growing document each time
-    would cost more than storing the message. Its document is rebuilt a few seconds
-    later instead, once for all the messages of that moment."""
+    cost more than storing the message (docs/decisions/0003-one-process-without-redis.md).
+    Chats are indexed by a periodic task instead (tasks.index_recent_chats), a minute at
+    most after the message."""
     if conversation.channel == Channel.CHAT:
-        _after_commit(_schedule_reindex, conversation.pk)
         return
     new_terms = fulltext.index_text(*texts)
     doc, created = SearchDocument.objects.get_or_create(
@@ -150,23 +146,19 @@ def _index(conversation: Conversation, *texts: str) -> None:
         doc.save(update_fields=["terms"])
 
 
-def _schedule_reindex(conversation_id: int) -> None:
-    # The cache key lives a little shorter than the delay: a message that finds it set
-    # is committed before the scheduled rebuild reads.
-    if cache.add(f"reindex:{conversation_id}", 1, timeout=REINDEX_AFTER_SECONDS - 1):
-        from .tasks import reindex_conversation
-
-        reindex_conversation.schedule(args=(conversation_id,), delay=REINDEX_AFTER_SECONDS)
-
-
-def rebuild_search_document(conversation_id: int) -> None:
-    """The search terms of a conversation from its subject and every message."""
+def rebuild_search_documents(conversation_ids: Iterable[int]) -> None:
+    """The search terms of conversations from their subject and every message."""
     from .choices import MESSAGE_KINDS
 
-    conversation = Conversation.objects.get(pk=conversation_id)
-    bodies = conversation.events.filter(kind__in=MESSAGE_KINDS).values_list("body", flat=True)
-    terms = fulltext.index_text(conversation.subject, *bodies)
-    SearchDocument.objects.update_or_create(conversation=conversation, defaults={"terms": terms})
+    with transaction.atomic():
+        for conversation in Conversation.objects.filter(pk__in=list(conversation_ids)):
+            bodies = conversation.events.filter(kind__in=MESSAGE_KINDS).values_list(
+                "body", flat=True
+            )
+            SearchDocument.objects.update_or_create(
+                conversation=conversation,
+                defaults={"terms": fulltext.index_text(conversation.subject, *bodies)},
+            )
 
 
 def _lock(conversation: Conversation) -> None:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
-from huey.contrib.djhuey import db_task
+from django.utils import timezone, translation
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
+from .choices import Channel
 from .models import Conversation, Event
 
 
@@ -48,8 +52,21 @@ def notify_customer_of_reply(event_id: int) -> None:
     _send(conversation, "conversations/email/reply.txt", subject, {"event": event})
 
 
-@db_task(retries=3, retry_delay=10)
-def reindex_conversation(conversation_id: int) -> None:
-    from .services import rebuild_search_document
+# Chats changed in this window are re-indexed each minute; the overlap covers a late run.
+CHAT_INDEX_WINDOW = dt.timedelta(minutes=3)
+CHAT_INDEX_BATCH = 50
 
-    rebuild_search_document(conversation_id)
+
+@db_periodic_task(crontab(minute="*"))
+def index_recent_chats() -> None:
+    """Search terms of chats that moved recently, in short write transactions."""
+    from .services import rebuild_search_documents
+
+    since = timezone.now() - CHAT_INDEX_WINDOW
+    changed = list(
+        Conversation.objects.filter(channel=Channel.CHAT, updated_at__gte=since)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for start in range(0, len(changed), CHAT_INDEX_BATCH):
+        rebuild_search_documents(changed[start : start + CHAT_INDEX_BATCH])

@@ -68,6 +68,9 @@ class Command(BaseCommand):
                 # Behind a reverse proxy, set FORWARDED_ALLOW_IPS to the proxy's address.
                 proxy_headers="FORWARDED_ALLOW_IPS" in os.environ,
                 server_header=False,
+                # Chat frames are small; compressing each one cost about a fifth of the
+                # chat's CPU (docs/decisions/0003-one-process-without-redis.md).
+                ws_per_message_deflate=False,
             )
         finally:
             if worker is not None:
