@@ -63,10 +63,11 @@ test: lint test-sqlite test-postgresql
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/ticket_ingest.py
+	$(BIN)/python benchmarks/chat_load.py --customers 1000 --agents 20 --rate 300 --seconds 60
 
 messages: $(VENV)/.installed-dev
-	cd exdesk && ../$(BIN)/exdesk makemessages -l zh_Hans --no-obsolete --no-location
-	cd exdesk && ../$(BIN)/exdesk compilemessages -l zh_Hans
+	cd exdesk && EXDESK_DEMO=1 ../$(BIN)/exdesk makemessages -l zh_Hans --no-obsolete --no-location
+	cd exdesk && EXDESK_DEMO=1 ../$(BIN)/exdesk compilemessages -l zh_Hans
 
 openapi: $(VENV)/.installed-dev
 	EXDESK_DEMO=1 $(BIN)/exdesk export_openapi_schema --api exdesk.api.api --indent 2 --sorted \

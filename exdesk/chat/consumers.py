@@ -70,7 +70,7 @@ class ChatConsumer(JsonSocket):
 
     def _visitor(self) -> services.Visitor:
         if self.visitor is None:
-            raise FrameError("hello_first", _("Say hello first."))
+            raise FrameError("hello_first", _("Connect to the chat first."))
         return self.visitor
 
     def _limit(self) -> None:
