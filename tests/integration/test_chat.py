@@ -382,3 +382,11 @@ def upload(base_url, token, name, data):
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read())
+
+
+def test_the_benchmark_relay_is_not_served_unless_asked_for(server):
+    async def scenario():
+        with pytest.raises(websockets.exceptions.InvalidStatus):
+            await websockets.connect(socket_url(server.url, "/ws/echo/"), origin=server.url)
+
+    run(scenario())

@@ -86,3 +86,9 @@ def test_issuetoken_prints_a_working_token(client):
     assert response.status_code == 200
     with pytest.raises(CommandError):
         run("issuetoken", "nobody")
+
+
+def test_run_refuses_several_web_processes_without_redis(settings):
+    settings.REDIS_URL = ""
+    with pytest.raises(CommandError, match="REDIS_URL"):
+        run("run", "--workers", "2", "--no-task-worker")
