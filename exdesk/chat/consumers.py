@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from urllib.parse import parse_qs
 
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -40,6 +41,56 @@ def _frames_after(conversation_id: int, after: int) -> tuple[list[dict], int]:
     events = live.events_after(conversation_id, after)
     last = events[-1].seq if events else after
     return live.frames(events, for_staff=False), last
+
+
+BATCH_MAX = 100
+
+
+class MessageWriter:
+    """Group commit for this process: messages that arrive while a batch is being written
+    wait for the next batch, and each batch is one transaction and one trip to the sync
+    thread. Under light load a batch holds one message, so nobody waits for a batch to
+    fill."""
+
+    def __init__(self):
+        self.waiting: list = []
+        self.busy = False
+
+    async def write(self, **message):
+        future = asyncio.get_running_loop().create_future()
+        self.waiting.append((message, future))
+        if not self.busy:
+            self.busy = True
+            asyncio.get_running_loop().create_task(self._drain())
+        return await future
+
+    async def _drain(self):
+        try:
+            while self.waiting:
+                batch, self.waiting = self.waiting[:BATCH_MAX], self.waiting[BATCH_MAX:]
+                try:
+                    results = await db(services.send_messages)([m for m, _ in batch])
+                except Exception as exc:  # the database itself failed: the whole batch
+                    results = [exc] * len(batch)
+                for (_, future), result in zip(batch, results, strict=True):
+                    if isinstance(result, BaseException):
+                        future.set_exception(result)
+                    else:
+                        future.set_result(result)
+        finally:
+            self.busy = False
+
+
+_writers: dict[asyncio.AbstractEventLoop, MessageWriter] = {}
+
+
+def writer() -> MessageWriter:
+    """This event loop's writer (one per process in production; tests run several loops)."""
+    loop = asyncio.get_running_loop()
+    if loop not in _writers:
+        _writers.clear()  # a previous loop has ended
+        _writers[loop] = MessageWriter()
+    return _writers[loop]
 
 
 class ChatConsumer(JsonSocket):
@@ -131,8 +182,8 @@ class ChatConsumer(JsonSocket):
         attachments = frame.get("attachments") or []
         if not isinstance(attachments, list):
             attachments = []
-        event, opened = await db(services.send_message)(
-            visitor,
+        event, opened = await writer().write(
+            visitor=visitor,
             body=frame.get("body"),
             client_id=frame.get("client_id"),
             upload_keys=attachments,

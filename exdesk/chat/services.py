@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -244,6 +244,23 @@ def send_message(
         if uploads:
             ChatUpload.objects.filter(pk__in=[u.pk for u in uploads]).delete()
     return event, False
+
+
+def send_messages(batch: list[dict]) -> list:
+    """Messages from many sockets in one transaction (a group commit). Each runs in its
+    own savepoint, so a refused message fails alone; the result is its stored event and
+    whether it opened the chat, or the exception. Conversations are locked in id order,
+    so two processes' batches cannot deadlock."""
+    order = sorted(range(len(batch)), key=lambda i: batch[i]["visitor"].conversation_id or 0)
+    results: list = [None] * len(batch)
+    with transaction.atomic():
+        for index in order:
+            try:
+                with transaction.atomic():
+                    results[index] = send_message(**batch[index])
+            except (ValidationError, Refused, IntegrityError) as exc:
+                results[index] = exc
+    return results
 
 
 def _start(visitor: Visitor, body: str, client_id: str) -> Event:

@@ -206,6 +206,9 @@ class SearchDocument(models.Model):
         Conversation, primary_key=True, on_delete=models.CASCADE, related_name="search_document"
     )
     terms = models.TextField(blank=True)
+    # Chats are indexed in arrears (tasks.index_recent_chats): the last event seq whose
+    # text is in ``terms``.
+    indexed_seq = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"search terms of #{self.conversation_id}"

@@ -146,19 +146,24 @@ def _index(conversation: Conversation, *texts: str) -> None:
         doc.save(update_fields=["terms"])
 
 
-def rebuild_search_documents(conversation_ids: Iterable[int]) -> None:
-    """The search terms of conversations from their subject and every message."""
+def index_new_messages(conversation_ids: Iterable[int]) -> None:
+    """Add the terms of messages that came since each conversation was last indexed."""
     from .choices import MESSAGE_KINDS
 
     with transaction.atomic():
-        for conversation in Conversation.objects.filter(pk__in=list(conversation_ids)):
-            bodies = conversation.events.filter(kind__in=MESSAGE_KINDS).values_list(
-                "body", flat=True
+        for conversation_id in conversation_ids:
+            doc = SearchDocument.objects.select_for_update().get(conversation_id=conversation_id)
+            new = list(
+                Event.objects.filter(conversation_id=conversation_id, seq__gt=doc.indexed_seq)
+                .order_by("seq")
+                .values_list("seq", "kind", "body")
             )
-            SearchDocument.objects.update_or_create(
-                conversation=conversation,
-                defaults={"terms": fulltext.index_text(conversation.subject, *bodies)},
-            )
+            if not new:
+                continue
+            bodies = [body for _seq, kind, body in new if kind in MESSAGE_KINDS]
+            doc.terms = f"{doc.terms} {fulltext.index_text(*bodies)}".strip()
+            doc.indexed_seq = new[-1][0]
+            doc.save(update_fields=["terms", "indexed_seq"])
 
 
 def _lock(conversation: Conversation) -> None:
@@ -275,7 +280,9 @@ def do_create_conversation(
         )
         _attach(conversation, event, checked, stored)
         SearchDocument.objects.create(
-            conversation=conversation, terms=fulltext.index_text(subject, body)
+            conversation=conversation,
+            terms=fulltext.index_text(subject, body),
+            indexed_seq=event.seq,
         )
         if notify_customer and customer.email:
             from .tasks import notify_customer_received
@@ -682,6 +689,7 @@ def do_convert_to_ticket(conversation: Conversation, user: User) -> Event | None
     _lock(conversation)
     if conversation.channel != Channel.CHAT:
         raise ValidationError({"channel": _("Only a chat can become a follow-up ticket.")})
+    index_new_messages([conversation.pk])  # from now on each message is indexed at once
     _touch(conversation, channel=Channel.WEB)
     event = _append(
         conversation,

@@ -202,3 +202,56 @@ def test_a_chat_reply_is_not_emailed_but_a_ticket_reply_is(django_capture_on_com
     with django_capture_on_commit_callbacks(execute=True):
         conversations.do_reply(Conversation.objects.get(pk=conversation.pk), agent, "follow-up")
     assert len(mail.outbox) == 1
+
+
+def found(query: str) -> set[int]:
+    from exdesk.conversations.selectors import search_ids
+
+    ids = search_ids(query)
+    return set(Conversation.objects.filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def test_chat_messages_become_searchable_after_the_indexing_task():
+    from exdesk.conversations.models import SearchDocument
+    from exdesk.conversations.tasks import index_recent_chats
+
+    visitor = Visitor()
+    services.send_message(visitor, body="opening line", client_id="c1")
+    services.send_message(visitor, body="my withdrawal is frozen zebrafish", client_id="c2")
+    assert found("zebrafish") == set()  # not yet: chats are indexed in arrears
+    index_recent_chats.call_local()
+    assert found("zebrafish") == {visitor.conversation_id}
+    index_recent_chats.call_local()  # nothing new: nothing added twice
+    terms = SearchDocument.objects.get(conversation_id=visitor.conversation_id).terms.split()
+    # "opening" is in the subject and the first message; neither was indexed twice.
+    assert terms.count("zebrafish") == 1 and terms.count("opening") == 2
+
+
+def test_a_chat_turned_ticket_keeps_every_message_searchable():
+    visitor = Visitor()
+    services.send_message(visitor, body="hello", client_id="c1")
+    services.send_message(visitor, body="pangolin deposit", client_id="c2")
+    conversation = Conversation.objects.get(pk=visitor.conversation_id)
+    conversations.do_convert_to_ticket(conversation, testing.staff("alice"))
+    conversations.do_add_customer_message(conversation.pk, "axolotl follow-up")
+    assert found("pangolin") == found("axolotl") == {conversation.pk}
+
+
+def test_a_batch_stores_the_good_messages_and_returns_each_failure():
+    first, second = Visitor(), Visitor()
+    services.send_message(first, body="a", client_id="a1")
+    services.send_message(second, body="b", client_id="b1")
+    results = services.send_messages(
+        [
+            {"visitor": second, "body": "b2", "client_id": "b2"},
+            {"visitor": first, "body": "x" * 5000, "client_id": "a2"},
+            {"visitor": first, "body": "a3", "client_id": "a3"},
+            {"visitor": Visitor(), "body": "new chat", "client_id": "n1"},
+        ]
+    )
+    assert results[0][0].body == "b2" and results[2][0].body == "a3"
+    assert isinstance(results[1], ValidationError)
+    assert results[3][1] is True  # it opened a chat
+    assert list(
+        Event.objects.filter(conversation_id=first.conversation_id).values_list("body", "seq")
+    ) == [("a", 1), ("a3", 2)]
