@@ -51,7 +51,13 @@ class Watch:
 
 
 def _new_page(browser, live_server, **options):
-    context = browser.new_context(base_url=live_server.url, **options)
+    return open_page(browser, live_server.url, **options)
+
+
+def open_page(browser, base_url: str, **options):
+    """A new context and page on ``base_url`` with a ``Watch`` (also for servers other than
+    pytest-django's live server, e.g. a ``running_exdesk`` with WebSockets)."""
+    context = browser.new_context(base_url=base_url, **options)
     page = context.new_page()
     page.set_default_timeout(15_000)
     watch = Watch()

@@ -226,3 +226,11 @@ def test_console_pages_load_the_live_script():
     assert 'role="status" data-live-inbox-notice' in inbox
     # Public pages do not load the console's script.
     assert "console-live.js" not in Client().get(reverse("portal:home")).content.decode()
+
+
+def test_the_timeline_shows_a_rating_with_its_score():
+    agent = testing.staff("alice")
+    conversation = testing.conversation()
+    services.do_rate(conversation, 4, "")
+    page = testing.signed_in(agent).get(f"/console/c/{conversation.pk}/").content.decode()
+    assert "Rating: 4 of 5" in page and "— → —" not in page

@@ -459,11 +459,15 @@
     if (frame.at) time.setAttribute("datetime", String(frame.at));
     head.appendChild(time);
     li.appendChild(head);
+    if (kind === "rating") {
+      const score = frame.data && typeof frame.data === "object" ? frame.data.score : "";
+      li.appendChild(element("p", "change", text("Rating").replace("{score}", String(score))));
+    }
     if (frame.body) {
       li.appendChild(renderBody(frame));
       const files = Array.isArray(frame.attachments) ? renderAttachments(frame.attachments) : null;
       if (files) li.appendChild(files);
-    } else {
+    } else if (kind !== "rating") {
       const change = frame.data && typeof frame.data === "object" ? frame.data : {};
       li.appendChild(
         element("p", "change", changeValue(change.from) + " → " + changeValue(change.to))
