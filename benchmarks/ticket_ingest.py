@@ -114,10 +114,14 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=30)
-    parser.add_argument("--web-workers", type=int, default=2)
+    parser.add_argument("--web-workers", type=int, default=None, help="default: as exdesk run")
+    parser.add_argument("--redis", action="store_true", help="Redis for cache, queue and chat")
     parser.add_argument("--url", help="a running exdesk (then --token is required)")
     parser.add_argument("--token")
     args = parser.parse_args()
+    args.web_workers = args.web_workers or (2 if args.redis else 1)
+    env = {"EXDESK_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
+    env["REDIS_URL"] = "redis://127.0.0.1:6379/13" if args.redis else ""
     if args.url:
         result = run_load(args.url, args.token, args.clients, args.seconds)
     else:
@@ -125,12 +129,12 @@ def main() -> None:
             postgres_server_url=PG_SERVER_URL if args.db == "postgresql" else None,
             web_workers=args.web_workers,
             setup_code=SETUP,
-            env={"EXDESK_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"},
+            env=env,
         )
         with server as running:
             result = run_load(running.url, BENCH_TOKEN, args.clients, args.seconds)
     workers = None if args.url else args.web_workers
-    print(json.dumps({**result, "db": args.db, "web_workers": workers}))
+    print(json.dumps({**result, "db": args.db, "redis": args.redis, "web_workers": workers}))
 
 
 if __name__ == "__main__":

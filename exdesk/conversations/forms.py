@@ -88,6 +88,12 @@ class NoteForm(forms.Form):
         label=_("Internal note"), max_length=20_000, widget=forms.Textarea(attrs={"rows": 4})
     )
 
+    def __init__(self, *args, **kwargs):
+        # Shown beside the reply form, whose field is also "body": distinct ids keep each
+        # label on its own box.
+        kwargs.setdefault("auto_id", "note_%s")
+        super().__init__(*args, **kwargs)
+
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)

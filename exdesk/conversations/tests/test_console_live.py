@@ -234,3 +234,11 @@ def test_the_timeline_shows_a_rating_with_its_score():
     services.do_rate(conversation, 4, "")
     page = testing.signed_in(agent).get(f"/console/c/{conversation.pk}/").content.decode()
     assert "Rating: 4 of 5" in page and "— → —" not in page
+
+
+def test_reply_and_note_boxes_have_their_own_labels():
+    agent = testing.staff("alice")
+    conversation = testing.conversation()
+    page = testing.signed_in(agent).get(f"/console/c/{conversation.pk}/").content.decode()
+    assert page.count('id="id_body"') == 1 and page.count('id="note_body"') == 1
+    assert 'for="note_body"' in page
