@@ -1,5 +1,6 @@
 import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from channels.exceptions import ChannelFull
@@ -9,7 +10,9 @@ from exdesk.core.layers import LocalChannelLayer
 
 
 def run(coroutine):
-    return asyncio.run(asyncio.wait_for(coroutine, 5))
+    # A thread of its own: a browser test may have left its event loop on this one.
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, asyncio.wait_for(coroutine, 5)).result()
 
 
 def test_a_group_send_reaches_every_member_once_in_order():
