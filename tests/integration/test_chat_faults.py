@@ -70,11 +70,15 @@ def test_sigkill_twice_loses_and_doubles_nothing():
                 asyncio.create_task(keep_sending(c, n, stop_at)) for n, c in enumerate(clients)
             ]
             loop = asyncio.get_running_loop()
+            unacknowledged_at_kill = []
             for delay in (2.5, 3.0):
                 await asyncio.sleep(delay)
+                unacknowledged_at_kill.append(sum(MESSAGES_EACH - len(c.acked) for c in clients))
                 await loop.run_in_executor(None, server.kill)
                 await loop.run_in_executor(None, server.start)
             await asyncio.gather(*senders)
+            # Both crashes struck while messages were still on their way.
+            assert all(n > 0 for n in unacknowledged_at_kill), unacknowledged_at_kill
 
             total = 1 + CLIENTS * MESSAGES_EACH
             for client in clients:  # each catches up on what the others sent
@@ -104,8 +108,8 @@ def test_sigkill_twice_loses_and_doubles_nothing():
             assert own == [f"{sender}-{n:04d}" for n in range(MESSAGES_EACH)]
         expected = {seq for _client_id, seq in rows}
         for client in clients:
-            # It lived through both crashes while sending...
-            assert client.welcomes >= 3
+            # It lived through a crash while sending (a reconnect may span both)...
+            assert client.welcomes >= 2
             # ...and has every message. The client drops a seq at or below the last it
             # kept, so an event delivered out of order would be missing here.
             assert expected <= set(client.events)
