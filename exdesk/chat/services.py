@@ -348,7 +348,8 @@ def send_transcript(visitor: Visitor, email: str) -> None:
     except ValidationError:
         raise ValidationError({"email": _("Enter a valid e-mail address.")}) from None
     conversation = conversation_of(visitor)
-    if not ratelimit.allow(f"transcript:{conversation.pk}", TRANSCRIPTS_PER_HOUR, 3600):
+    # Keyed by the token: unique across databases that share one Redis (ids are not).
+    if not ratelimit.allow(f"transcript:{conversation.tracking_token}", TRANSCRIPTS_PER_HOUR, 3600):
         raise Refused("rate_limited", _("Too many transcripts for this chat. Try again later."))
     from .tasks import send_chat_transcript
 
