@@ -37,12 +37,6 @@ def chat_language(value) -> str:
     return LANGUAGES.get(str(value or "").lower(), "en")
 
 
-def _frames_after(conversation_id: int, after: int) -> tuple[list[dict], int]:
-    events = live.events_after(conversation_id, after)
-    last = events[-1].seq if events else after
-    return live.frames(events, for_staff=False), last
-
-
 BATCH_MAX = 100
 
 
@@ -145,7 +139,9 @@ class ChatConsumer(JsonSocket):
         if visitor.conversation_id is None:
             return
         while True:
-            frames, last = await db(_frames_after)(visitor.conversation_id, self.seq)
+            frames, last = await db(live.frames_after)(
+                visitor.conversation_id, self.seq, for_staff=False
+            )
             for frame in frames:
                 await self.send_json(frame)
             if last == self.seq:

@@ -45,12 +45,6 @@ def verified_staff(session) -> User | None:
     return user
 
 
-def _staff_frames(conversation_id: int, after: int) -> tuple[list[dict], int]:
-    events = live.events_after(conversation_id, after)
-    last = events[-1].seq if events else after
-    return live.frames(events, for_staff=True), last
-
-
 def _team_ids(user: User) -> set[int]:
     return set(user.teams.values_list("pk", flat=True))
 
@@ -117,7 +111,7 @@ class ConsoleConsumer(JsonSocket):
     async def _catch_up(self, conversation_id: int) -> None:
         while True:
             after = self.watched[conversation_id]
-            frames, last = await db(_staff_frames)(conversation_id, after)
+            frames, last = await db(live.frames_after)(conversation_id, after, for_staff=True)
             for frame in frames:
                 await self.send_json(frame)
             if last == after:

@@ -132,6 +132,14 @@ def events_after(conversation_id: int, after: int, limit: int = 500) -> list[Eve
     )
 
 
+def frames_after(conversation_id: int, after: int, *, for_staff: bool) -> tuple[list[dict], int]:
+    """What a client missed after ``after``, for its audience, and the last seq read
+    (staff-only events move it too, so a customer is not sent them again)."""
+    events = events_after(conversation_id, after)
+    last = events[-1].seq if events else after
+    return frames(events, for_staff=for_staff), last
+
+
 def last_seq(conversation_id: int) -> int:
     event = Event.objects.filter(conversation_id=conversation_id).order_by("-seq").first()
     return event.seq if event else 0
