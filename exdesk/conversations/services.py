@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from exdesk.accounts.models import Team, User
 from exdesk.accounts.permissions import answers_customers, assigns_others, sees_all_conversations
-from exdesk.core import fulltext
+from exdesk.core import fulltext, plainsql
 from exdesk.customers.models import Customer
 from exdesk.customers.services import find_or_create_customer
 
@@ -97,7 +97,7 @@ def _append(conversation: Conversation, kind: str, **values) -> Event:
             [conversation.pk],
         )
         last = cursor.fetchone()[0] or 0
-    event = Event.objects.create(conversation=conversation, kind=kind, seq=last + 1, **values)
+    event = plainsql.insert(Event(conversation=conversation, kind=kind, seq=last + 1, **values))
     event.may_have_files = False  # until _attach says otherwise; saves the publisher a query
     transaction.on_commit(lambda: live.publish_event(event), robust=True)
     return event
@@ -180,7 +180,7 @@ def _touch(conversation: Conversation, **changes) -> None:
     for name, value in changes.items():
         setattr(conversation, name, value)
     conversation.updated_at = timezone.now()
-    conversation.save(update_fields=[*changes, "updated_at"])
+    plainsql.update(conversation, [*changes, "updated_at"])
 
 
 def _with_files(work, uploads: Iterable):
@@ -348,11 +348,7 @@ def do_add_customer_message(
     client_id = check_client_id(client_id)
 
     def work(checked, stored):
-        conv = (
-            Conversation.objects.select_for_update(of=("self",))
-            .select_related("customer")
-            .get(pk=conversation_id)
-        )
+        conv = _lock_for_message(conversation_id)
         if conv.status == Status.CLOSED:
             retried = conv.events.filter(client_id=client_id).first() if client_id else None
             if retried is not None:
@@ -377,6 +373,19 @@ def do_add_customer_message(
         return event
 
     return _once(conversation_id, client_id, lambda: _with_files(work, uploads))
+
+
+def _lock_for_message(conversation_id: int) -> Conversation:
+    """The conversation, locked, with what storing and publishing a customer message read
+    (other fields load on first use). Plain SQL: this runs for every chat message."""
+    conv = plainsql.get(
+        Conversation,
+        conversation_id,
+        ["status", "channel", "customer", "team", "assignee", "tracking_token"],
+        for_update=True,
+    )
+    conv.customer = plainsql.get(Customer, conv.customer_id, ["display_name", "uid", "email"])
+    return conv
 
 
 def do_reply(
