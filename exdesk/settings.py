@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "exdesk.audit",
     "exdesk.customers",
     "exdesk.conversations",
+    "exdesk.helpcenter",
 ]
 
 MIDDLEWARE = [
@@ -200,6 +201,9 @@ CHAT_IP_MESSAGES_PER_MINUTE = env_int("EXDESK_CHAT_IP_MESSAGES_PER_MINUTE", 300)
 CHAT_IP_CONNECTIONS_PER_MINUTE = env_int("EXDESK_CHAT_IP_CONNECTIONS_PER_MINUTE", 60)
 # A bare echo consumer at /ws/echo/, for benchmarks/chat_load.py only.
 CHAT_ECHO_ENDPOINT = os.environ.get("EXDESK_CHAT_ECHO_ENDPOINT") == "1"
+
+# Help center: a reviewer may not approve their own article changes (four-eyes review).
+HELPCENTER_FOUR_EYES = os.environ.get("EXDESK_HELPCENTER_FOUR_EYES", "1") != "0"
 
 # Background work: Redis in production, a SQLite file on one machine. Both survive restarts.
 if REDIS_URL:

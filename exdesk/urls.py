@@ -6,6 +6,9 @@ from django_otp.admin import OTPAdminSite
 from exdesk.api import api
 from exdesk.audit import views as audit_views
 from exdesk.conversations.urls import portal_patterns
+from exdesk.helpcenter import public_views as helpcenter_views
+from exdesk.helpcenter.urls import console_patterns as kb_console_patterns
+from exdesk.helpcenter.urls import public_patterns as helpcenter_patterns
 
 # The admin, like the console, demands the second factor; staff sign in once, at /accounts/.
 admin.site.__class__ = OTPAdminSite
@@ -13,8 +16,12 @@ admin.site.site_header = "exdesk"
 
 urlpatterns = [
     path("", include(portal_patterns)),
+    path("help/", include(helpcenter_patterns)),
+    path("sitemap.xml", helpcenter_views.sitemap, name="sitemap"),
+    path("robots.txt", helpcenter_views.robots, name="robots"),
     path("accounts/", include("exdesk.accounts.urls")),
     path("widget/", include("exdesk.chat.urls")),
+    path("console/kb/", include(kb_console_patterns)),
     path("console/", include("exdesk.conversations.urls")),
     path("console/audit/", audit_views.audit_log, name="audit_log"),
     path("console/audit/export.csv", audit_views.audit_export, name="audit_export"),

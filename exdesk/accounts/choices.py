@@ -18,6 +18,19 @@ SEES_CUSTOMER_PII = {Role.AGENT, Role.SENIOR_AGENT, Role.SUPERVISOR, Role.COMPLI
 ANSWERS_CUSTOMERS = {Role.AGENT, Role.SENIOR_AGENT, Role.SUPERVISOR, Role.COMPLIANCE, Role.ADMIN}
 READS_AUDIT_LOG = {Role.COMPLIANCE, Role.ADMIN}
 ASSIGNS_OTHERS = {Role.SENIOR_AGENT, Role.SUPERVISOR, Role.ADMIN}
+# Knowledge base: every staff role may draft and submit; these approve and publish.
+WRITES_ARTICLES = {
+    Role.AGENT,
+    Role.SENIOR_AGENT,
+    Role.SUPERVISOR,
+    Role.QA_REVIEWER,
+    Role.TRAINER,
+    Role.COMPLIANCE,
+    Role.ADMIN,
+}
+REVIEWS_ARTICLES = {Role.SENIOR_AGENT, Role.SUPERVISOR, Role.ADMIN}
+# Restricted sections (security procedures): these roles, plus the section's named editors.
+EDITS_RESTRICTED_SECTIONS = {Role.SUPERVISOR, Role.ADMIN}
 
 
 class Language(models.TextChoices):

@@ -5,9 +5,12 @@ from __future__ import annotations
 from .choices import (
     ANSWERS_CUSTOMERS,
     ASSIGNS_OTHERS,
+    EDITS_RESTRICTED_SECTIONS,
     READS_AUDIT_LOG,
+    REVIEWS_ARTICLES,
     SEES_ALL_CONVERSATIONS,
     SEES_CUSTOMER_PII,
+    WRITES_ARTICLES,
 )
 
 
@@ -35,3 +38,15 @@ def reads_audit_log(user) -> bool:
 
 def assigns_others(user) -> bool:
     return _role(user) in ASSIGNS_OTHERS
+
+
+def writes_articles(user) -> bool:
+    return _role(user) in WRITES_ARTICLES
+
+
+def reviews_articles(user) -> bool:
+    return _role(user) in REVIEWS_ARTICLES
+
+
+def edits_restricted_sections(user) -> bool:
+    return _role(user) in EDITS_RESTRICTED_SECTIONS

@@ -62,6 +62,8 @@ class TicketForm(forms.Form):
     )
     language = forms.ChoiceField(label=_("Language for our answer"), choices=Language.choices)
     attachments = attachments_field()
+    # The help-center article the customer came from, kept for the agent as context.
+    article = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class CustomerReplyForm(forms.Form):

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from exdesk.core import ratelimit
 from exdesk.core.forms import add_service_errors
 from exdesk.core.http import client_ip
+from exdesk.helpcenter import selectors as helpcenter
 
 from . import attachments as files
 from . import selectors, services
@@ -41,11 +42,19 @@ def new_request(request):
     form = TicketForm(
         request.POST or None,
         request.FILES or None,
-        initial={"language": "zh-hans" if current.startswith("zh") else "en"},
+        initial={
+            "language": "zh-hans" if current.startswith("zh") else "en",
+            "article": request.GET.get("article", ""),
+        },
+    )
+    article = helpcenter.article_for_context(
+        request.POST.get("article") or request.GET.get("article")
     )
     if request.method == "POST" and _too_many_posts(request):
         _refuse_flood(form)
-        return render(request, "conversations/portal_new.html", {"form": form}, status=429)
+        return render(
+            request, "conversations/portal_new.html", {"form": form, "article": article}, status=429
+        )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -58,6 +67,7 @@ def new_request(request):
                 language=data["language"],
                 category=data["category"],
                 uploads=data["attachments"],
+                context_note=helpcenter.context_note(article) if article else "",
             )
         except ValidationError as exc:
             add_service_errors(form, exc, default_field="attachments")
@@ -72,7 +82,8 @@ def new_request(request):
             )
             return redirect("portal:track", token=conversation.tracking_token)
     status = 400 if form.errors else 200
-    return render(request, "conversations/portal_new.html", {"form": form}, status=status)
+    context = {"form": form, "article": article}
+    return render(request, "conversations/portal_new.html", context, status=status)
 
 
 @never_cache

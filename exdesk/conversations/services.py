@@ -244,7 +244,10 @@ def do_create_conversation(
     external_key: str | None = None,
     client_id: str | None = None,
     tracking_token: str | None = None,
+    context_note: str = "",
 ) -> Conversation:
+    """``context_note``: where the customer came from (a help-center article), kept as an
+    internal note for the agent."""
     subject = (subject or "").strip()
     if not subject:
         raise ValidationError({"subject": _("Give your request a subject.")})
@@ -279,6 +282,8 @@ def do_create_conversation(
             client_id=check_client_id(client_id),
         )
         _attach(conversation, event, checked, stored)
+        if context_note:
+            _append(conversation, EventKind.INTERNAL_NOTE, body=context_note[:1000])
         SearchDocument.objects.create(
             conversation=conversation,
             terms=fulltext.index_text(subject, body),
