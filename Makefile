@@ -63,7 +63,8 @@ test: lint test-sqlite test-postgresql
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/ticket_ingest.py
-	$(BIN)/python benchmarks/chat_load.py --customers 1000 --agents 20 --rate 300 --seconds 60
+	$(BIN)/python benchmarks/chat_load.py --customers 1000 --agents 20 --rate 500 --seconds 60
+	$(BIN)/python benchmarks/helpcenter_search.py
 
 messages: $(VENV)/.installed-dev
 	cd exdesk && EXDESK_DEMO=1 ../$(BIN)/exdesk makemessages -l zh_Hans --no-obsolete --no-location

@@ -183,6 +183,7 @@ class ChatConsumer(JsonSocket):
             body=frame.get("body"),
             client_id=frame.get("client_id"),
             upload_keys=attachments,
+            context=frame.get("context"),
         )
         ack = {
             "type": "ack",

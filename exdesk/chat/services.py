@@ -209,13 +209,15 @@ def _checked_message(client_id, body) -> tuple[str, str]:
 
 
 def send_message(
-    visitor: Visitor, *, body: str, client_id: str, upload_keys=()
+    visitor: Visitor, *, body: str, client_id: str, upload_keys=(), context=None
 ) -> tuple[Event, bool]:
     """Store a customer message; the first one opens the conversation. Returns the stored
-    event and whether this call opened the conversation. Idempotent by ``client_id``."""
+    event and whether this call opened the conversation. Idempotent by ``client_id``.
+    ``context``: the page the first message came from ({"title", "url"}), kept for the
+    agent as an internal note."""
     client_id, body = _checked_message(client_id, body)
     if visitor.conversation_id is None:
-        return _start(visitor, body, client_id), True
+        return _start(visitor, body, client_id, context_note(context)), True
     # No query for the conversation here: the service reads it under its lock.
     conversation_id = visitor.conversation_id
     keys = [str(k) for k in (upload_keys or [])][:MAX_UPLOADS_PER_MESSAGE]
@@ -247,23 +249,43 @@ def send_message(
 
 
 def send_messages(batch: list[dict]) -> list:
-    """Messages from many sockets in one transaction (a group commit). Each runs in its
-    own savepoint, so a refused message fails alone; the result is its stored event and
-    whether it opened the chat, or the exception. Conversations are locked in id order,
-    so two processes' batches cannot deadlock."""
+    """Messages from many sockets in one transaction (a group commit). Each message's
+    writes run in a savepoint of their own (the services' atomic blocks), so a refused
+    message fails alone; the result is its stored event and whether it opened the chat,
+    or the exception. Conversations are locked in id order, so two processes' batches
+    cannot deadlock. A database failure fails the whole batch: nothing of it was
+    acknowledged, so the clients send it again."""
     order = sorted(range(len(batch)), key=lambda i: batch[i]["visitor"].conversation_id or 0)
     results: list = [None] * len(batch)
     with transaction.atomic():
         for index in order:
             try:
-                with transaction.atomic():
-                    results[index] = send_message(**batch[index])
+                results[index] = send_message(**batch[index])
+            # The service's own savepoint has rolled its writes back: the batch goes on.
             except (ValidationError, Refused, IntegrityError) as exc:
                 results[index] = exc
     return results
 
 
-def _start(visitor: Visitor, body: str, client_id: str) -> Event:
+def context_note(context) -> str:
+    """The agent's note about where a chat started; anything malformed is left out (it
+    is a courtesy from the page, not something the customer must get right)."""
+    if not isinstance(context, dict):
+        return ""
+    title, url = context.get("title"), context.get("url")
+    title = title.strip()[:200] if isinstance(title, str) else ""
+    url = url.strip()[:500] if isinstance(url, str) else ""
+    if url and not (url.startswith("/") or url.startswith(("https://", "http://"))):
+        url = ""
+    if not (title or url):
+        return ""
+    return _("The customer started the chat from “%(title)s” (%(url)s).") % {
+        "title": title or "—",
+        "url": url or "—",
+    }
+
+
+def _start(visitor: Visitor, body: str, client_id: str, note: str = "") -> Event:
     if not visitor.token:
         visitor.token = issue_token()
     conversation = conversations.do_receive_request(
@@ -280,6 +302,7 @@ def _start(visitor: Visitor, body: str, client_id: str) -> Event:
         channel=Channel.CHAT,
         language=visitor.language,
         notify_customer=False,
+        context_note=note,
     )
     visitor.conversation_id = conversation.pk
     event = conversation.events.filter(client_id=client_id).first()

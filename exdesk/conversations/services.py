@@ -91,13 +91,10 @@ def check_case_fields(fields: dict | None) -> dict:
 def _append(conversation: Conversation, kind: str, **values) -> Event:
     """Add an event to the timeline. The caller holds the conversation's row lock (or has
     just created it), so the next ``seq`` cannot be taken twice."""
-    with connection.cursor() as cursor:  # on every message: plain SQL, no ORM compile
-        cursor.execute(
-            "SELECT MAX(seq) FROM conversations_event WHERE conversation_id = %s",
-            [conversation.pk],
-        )
-        last = cursor.fetchone()[0] or 0
-    event = plainsql.insert(Event(conversation=conversation, kind=kind, seq=last + 1, **values))
+    # On every message: one plain statement that also numbers the event.
+    event = plainsql.insert(
+        Event(conversation=conversation, kind=kind, **values), number=("seq", "conversation")
+    )
     event.may_have_files = False  # until _attach says otherwise; saves the publisher a query
     transaction.on_commit(lambda: live.publish_event(event), robust=True)
     return event
@@ -381,16 +378,39 @@ def do_add_customer_message(
 
 
 def _lock_for_message(conversation_id: int) -> Conversation:
-    """The conversation, locked, with what storing and publishing a customer message read
-    (other fields load on first use). Plain SQL: this runs for every chat message."""
-    conv = plainsql.get(
-        Conversation,
-        conversation_id,
-        ["status", "channel", "customer", "team", "assignee", "tracking_token"],
-        for_update=True,
-    )
-    conv.customer = plainsql.get(Customer, conv.customer_id, ["display_name", "uid", "email"])
+    """The conversation, locked, with its customer and what storing and publishing a
+    customer message read (other fields load on first use). One plain statement: this
+    runs for every chat message."""
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_FOR_MESSAGE_SQL[connection.vendor == "postgresql"], [conversation_id])
+        row = cursor.fetchone()
+    if row is None:
+        raise Conversation.DoesNotExist(f"conversation {conversation_id} does not exist")
+    conv = Conversation.from_db(connection.alias, _LOCKED_FIELDS, [conversation_id, *row[:6]])
+    conv.customer = Customer.from_db(connection.alias, _CUSTOMER_FIELDS, [row[4], *row[6:]])
     return conv
+
+
+# Columns that need no conversion on the way out, in each model's field order (from_db
+# takes them so).
+_LOCKED_FIELDS = [
+    "id",
+    "channel",
+    "status",
+    "team_id",
+    "assignee_id",
+    "customer_id",
+    "tracking_token",
+]
+_CUSTOMER_FIELDS = ["id", "uid", "display_name", "email"]
+_LOCK_QUERY = (
+    "SELECT c.channel, c.status, c.team_id, c.assignee_id, c.customer_id, c.tracking_token, "
+    "u.uid, u.display_name, u.email "
+    "FROM conversations_conversation c JOIN customers_customer u ON u.id = c.customer_id "
+    "WHERE c.id = %s"
+)
+# SQLite's write transaction already admits one writer; PostgreSQL locks the row.
+_LOCK_FOR_MESSAGE_SQL = {False: _LOCK_QUERY, True: _LOCK_QUERY + " FOR UPDATE OF c"}
 
 
 def do_reply(

@@ -15,11 +15,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from exdesk.accounts.decorators import staff_required
-from exdesk.accounts.permissions import answers_customers, assigns_others
+from exdesk.accounts.permissions import answers_customers, assigns_others, writes_articles
 from exdesk.audit import services as audit
 from exdesk.audit.models import AuditAction
 from exdesk.core.forms import add_service_errors
 from exdesk.customers.masking import customer_view
+from exdesk.helpcenter import selectors as kb_selectors
 from exdesk.routing import services as routing
 
 from . import attachments as files
@@ -74,6 +75,8 @@ def _detail_context(request, conversation, **forms):
         "priority_form": PriorityForm(initial={"priority": conversation.priority}),
         "can_answer": answers_customers(request.user),
         "assignable": assignable,
+        # "Turn this answer into an article" (help center).
+        "kb_sections": kb_selectors.sections() if writes_articles(request.user) else [],
     }
 
 

@@ -16,26 +16,30 @@ from __future__ import annotations
 import functools
 from typing import TypeVar
 
-from django.db import DatabaseError, connections, models
+from django.db import DatabaseError, NotSupportedError, connections, models
 
 M = TypeVar("M", bound=models.Model)
 
 
-def insert(instance: M, using: str = "default") -> M:
-    """INSERT a new row, as ``instance.save()`` would, and set its primary key."""
+def insert(instance: M, using: str = "default", *, number: tuple[str, str] | None = None) -> M:
+    """INSERT a new row, as ``instance.save()`` would, and set its primary key.
+
+    ``number=(field, scope)``: ``field`` gets one more than its largest value among rows
+    with the same ``scope`` (e.g. the next ``seq`` of a conversation), computed in the same
+    statement. The caller holds a lock that makes that safe (the scope row's)."""
     connection = connections[using]
     model = type(instance)
-    sql, fields, returns_pk = _insert_statement(model, using)
+    sql, fields = _insert_statement(model, using, number)
     values = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    if number:
+        scope_field = model._meta.get_field(number[1])
+        values.append(getattr(instance, scope_field.attname))  # type: ignore[union-attr]
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
-        if returns_pk:
-            pk = cursor.fetchone()[0]
-        else:
-            pk = connection.ops.last_insert_id(
-                cursor, model._meta.db_table, str(model._meta.pk.column)
-            )
-    instance.pk = pk
+        row = cursor.fetchone()
+    instance.pk = row[0]
+    if number:
+        setattr(instance, number[0], row[1])
     instance._state.adding = False
     instance._state.db = using
     return instance
@@ -54,39 +58,38 @@ def update(instance: models.Model, field_names: list[str], using: str = "default
             raise DatabaseError(f"{model.__name__} {instance.pk} is not stored; nothing updated")
 
 
-def get(
-    model: type[models.Model], pk, field_names: list[str], *, for_update=False, using="default"
-):
-    """One row by primary key with only ``field_names`` loaded (others load on first use),
-    optionally locked (``SELECT ... FOR UPDATE`` where the database has it; SQLite's write
-    transaction already admits one writer). Raises ``model.DoesNotExist``."""
-    connection = connections[using]
-    sql, names = _select_statement(model, tuple(field_names), using)
-    if for_update and connection.features.has_select_for_update:
-        sql += " FOR UPDATE"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [pk])
-        row = cursor.fetchone()
-    if row is None:
-        raise model.DoesNotExist(f"{model.__name__} {pk} does not exist")  # type: ignore[attr-defined]
-    return model.from_db(using, names, list(row))
-
-
 @functools.cache
-def _insert_statement(model, using: str) -> tuple[str, list, bool]:
+def _insert_statement(model, using: str, number: tuple[str, str] | None) -> tuple[str, list]:
     connection = connections[using]
     quote = connection.ops.quote_name
     pk = model._meta.pk
-    fields = [f for f in model._meta.concrete_fields if not (f is pk and f.db_returning)]
-    columns = ", ".join(quote(f.column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    table = quote(model._meta.db_table)
+    numbered = model._meta.get_field(number[0]) if number else None
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if not (f is pk and f.db_returning) and f is not numbered
+    ]
+    columns = [quote(f.column) for f in fields]
+    placeholders = ["%s"] * len(fields)
     # Identifiers come from the model's metadata, quoted; values are always parameters.
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
-    returns_pk = connection.features.can_return_columns_from_insert
-    if returns_pk:
-        sql += f" RETURNING {quote(pk.column)}"
-    return sql, fields, returns_pk
+    table = quote(model._meta.db_table)
+    if number is not None and numbered is not None:
+        scope = quote(model._meta.get_field(number[1]).column)
+        column = quote(numbered.column)
+        sql = (
+            f"INSERT INTO {table} ({', '.join([*columns, column])}) "  # noqa: S608
+            f"SELECT {', '.join(placeholders)}, COALESCE(MAX({column}), 0) + 1 "
+            f"FROM {table} WHERE {scope} = %s"
+        )
+    else:
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(placeholders)})"  # noqa: S608
+    # Both supported databases return columns from an INSERT (SQLite since 3.35).
+    if not connection.features.can_return_columns_from_insert:
+        raise NotSupportedError("plainsql needs INSERT ... RETURNING")
+    sql += f" RETURNING {quote(pk.column)}"
+    if numbered is not None:
+        sql += f", {quote(numbered.column)}"
+    return sql, fields
 
 
 @functools.cache
@@ -96,34 +99,3 @@ def _update_statement(model, field_names: tuple[str, ...], using: str) -> tuple[
     assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
     table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
     return f"UPDATE {table} SET {assignments} WHERE {pk} = %s", fields  # noqa: S608
-
-
-@functools.cache
-def _select_statement(model, field_names: tuple[str, ...], using: str) -> tuple[str, list[str]]:
-    quote = connections[using].ops.quote_name
-    wanted = {model._meta.get_field(name).attname for name in field_names}
-    wanted.add(model._meta.pk.attname)
-    # Model.from_db takes loaded values in the order of the model's concrete fields.
-    fields = [f for f in model._meta.concrete_fields if f.attname in wanted]
-    for field in fields:
-        # Only types that need no conversion on the way out (dates do on SQLite).
-        if field.get_internal_type() not in _UNCONVERTED_TYPES:
-            raise TypeError(f"{model.__name__}.{field.name} needs a converter; use the ORM")
-    columns = ", ".join(quote(f.column) for f in fields)
-    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
-    sql = f"SELECT {columns} FROM {table} WHERE {pk} = %s"  # noqa: S608
-    return sql, [f.attname for f in fields]
-
-
-_UNCONVERTED_TYPES = {
-    "AutoField",
-    "BigAutoField",
-    "BigIntegerField",
-    "CharField",
-    "ForeignKey",
-    "IntegerField",
-    "PositiveIntegerField",
-    "PositiveSmallIntegerField",
-    "SmallIntegerField",
-    "TextField",
-}

@@ -17,6 +17,7 @@ from exdesk.accounts.permissions import sees_all_conversations
 from exdesk.conversations import services
 from exdesk.conversations.models import Category, Conversation, Event
 from exdesk.customers.models import Customer
+from exdesk.helpcenter import starter
 
 from . import content
 
@@ -156,6 +157,7 @@ def load_demo() -> dict:
         for row in content.CONVERSATIONS:
             _conversation(row, customers, categories, teams, staff, now)
             created += 1
+    starter.load()  # the help center's starter articles, glossary and synonyms
     return {"staff": staff, "conversations_created": created}
 
 

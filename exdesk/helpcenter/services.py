@@ -114,6 +114,16 @@ def _new_version(
     return version
 
 
+def _save_unique_address(article: Article) -> None:
+    try:
+        with transaction.atomic():
+            article.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"slug": _("Another article in this language already has this address.")}
+        ) from None
+
+
 def _log(article, kind, actor, version=None, comment="") -> None:
     ArticleActivity.objects.create(
         article=article, kind=kind, actor=actor, version=version, comment=comment[:500]
@@ -158,13 +168,7 @@ def create_article(
         ),
         from_conversation=from_conversation,
     )
-    try:
-        with transaction.atomic():
-            article.save()
-    except IntegrityError:
-        raise ValidationError(
-            {"slug": _("Another article in this language already has this address.")}
-        ) from None
+    _save_unique_address(article)
     version = _new_version(article, user, title, description, body)
     article.save(update_fields=["current_version"])
     _log(article, ActivityKind.CREATED, user, version)
@@ -184,7 +188,9 @@ def save_version(
 ) -> ArticleVersion:
     """Every save is a new version. A published article keeps showing its reviewed text
     until this version is approved."""
-    article = Article.objects.select_for_update().select_related("section").get(pk=article.pk)
+    article = (
+        Article.objects.select_for_update(of=("self",)).select_related("section").get(pk=article.pk)
+    )
     check_can_edit(user, article.section)
     if article.status == ArticleStatus.ARCHIVED:
         raise ValidationError(_("Restore the article before you change it."))
@@ -221,7 +227,9 @@ def update_settings(
     review_by: date | None,
     related: list[Article] | None = None,
 ) -> Article:
-    article = Article.objects.select_for_update().select_related("section").get(pk=article.pk)
+    article = (
+        Article.objects.select_for_update(of=("self",)).select_related("section").get(pk=article.pk)
+    )
     check_can_edit(user, article.section)
     check_can_edit(user, section)
     if section.category.internal:
@@ -236,13 +244,7 @@ def update_settings(
         check_can_review(user)
     article.section, article.slug, article.visibility = section, slug, visibility
     article.owner, article.review_by = owner, review_by
-    try:
-        with transaction.atomic():
-            article.save()
-    except IntegrityError:
-        raise ValidationError(
-            {"slug": _("Another article in this language already has this address.")}
-        ) from None
+    _save_unique_address(article)
     if related is not None:
         article.related.set(
             [r for r in related if r.language == article.language and r.pk != article.pk]
@@ -256,7 +258,9 @@ def update_settings(
 
 @transaction.atomic
 def submit_for_review(user: User, article: Article, comment: str = "") -> Article:
-    article = Article.objects.select_for_update().select_related("section").get(pk=article.pk)
+    article = (
+        Article.objects.select_for_update(of=("self",)).select_related("section").get(pk=article.pk)
+    )
     check_can_edit(user, article.section)
     if article.status != ArticleStatus.DRAFT or not article.has_unpublished_changes:
         raise ValidationError(_("Only a draft with unpublished changes can go to review."))
@@ -272,7 +276,9 @@ def approve(user: User | None, article: Article, comment: str = "") -> Article:
     four-eyes review is on (the default). ``user`` None is exdesk loading its starter
     content."""
     article = (
-        Article.objects.select_for_update().select_related("current_version").get(pk=article.pk)
+        Article.objects.select_for_update(of=("self",))
+        .select_related("current_version")
+        .get(pk=article.pk)
     )
     if user is not None:
         check_can_review(user)

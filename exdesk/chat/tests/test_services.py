@@ -80,6 +80,32 @@ def test_the_first_message_opens_a_chat_and_a_resend_finds_it():
     assert conversation.events.count() == 2
 
 
+def test_the_page_a_chat_starts_from_is_kept_for_the_agent_only_once():
+    visitor = Visitor()
+    context = {"title": "Memo and tag", "url": "/help/en/articles/memo-tag/"}
+    services.send_message(visitor, body="my memo", client_id="c1", context=context)
+    services.send_message(visitor, body="again", client_id="c2", context=context)
+    notes = Event.objects.filter(
+        conversation_id=visitor.conversation_id, kind=EventKind.INTERNAL_NOTE
+    )
+    assert [n.body for n in notes] == [
+        "The customer started the chat from “Memo and tag” (/help/en/articles/memo-tag/)."
+    ]
+
+
+@pytest.mark.parametrize(
+    "context",
+    [None, "text", {"title": 5}, {"url": "javascript:alert(1)"}, {"title": "", "url": ""}],
+)
+def test_a_malformed_page_context_is_left_out(context):
+    visitor = Visitor()
+    services.send_message(visitor, body="hello", client_id="c1", context=context)
+    kinds = Event.objects.filter(conversation_id=visitor.conversation_id).values_list(
+        "kind", flat=True
+    )
+    assert list(kinds) == [EventKind.CUSTOMER_MESSAGE]
+
+
 def test_a_signed_in_trader_is_bound_to_their_customer_record():
     trader = testing.customer(uid="U7")
     visitor, _ = services.open_visitor(token=None, uid="U7", given_hash=services.user_hash("U7"))

@@ -1,6 +1,5 @@
 import pytest
 from django.db import DatabaseError, IntegrityError, transaction
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from exdesk import testing
@@ -64,34 +63,16 @@ def test_an_update_of_a_row_that_is_gone_fails_loudly():
         plainsql.update(ghost, ["coin"])
 
 
-def test_a_get_loads_the_named_fields_and_the_rest_on_first_use(django_assert_num_queries):
-    conversation = testing.conversation(subject="deposit")
-    with django_assert_num_queries(1):
-        row = plainsql.get(Conversation, conversation.pk, ["status", "customer"], for_update=True)
-        assert (row.pk, row.status, row.customer_id) == (
-            conversation.pk,
-            conversation.status,
-            conversation.customer_id,
-        )
-    with django_assert_num_queries(1):
-        assert row.subject == "deposit"
-
-
-def test_a_locking_get_asks_for_the_row_lock_where_the_database_has_one():
-    from django.db import connection
-
-    conversation = testing.conversation()
-    with CaptureQueriesContext(connection) as queries, transaction.atomic():
-        plainsql.get(Conversation, conversation.pk, ["status"], for_update=True)
-    selects = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
-    assert selects[0].endswith("FOR UPDATE") == connection.features.has_select_for_update
-
-
-def test_a_get_of_a_missing_row_raises_does_not_exist():
-    with pytest.raises(Conversation.DoesNotExist):
-        plainsql.get(Conversation, 10**9, ["status"])
-
-
-def test_a_get_refuses_fields_whose_values_need_converting():
-    with pytest.raises(TypeError, match="converter"):
-        plainsql.get(Conversation, 1, ["created_at"])
+def test_an_insert_can_number_the_row_within_its_scope_in_the_same_statement():
+    one, two = testing.conversation(), testing.conversation()  # each has its seq 1
+    first = plainsql.insert(
+        Event(conversation=one, kind=EventKind.INTERNAL_NOTE), number=("seq", "conversation")
+    )
+    second = plainsql.insert(
+        Event(conversation=one, kind=EventKind.INTERNAL_NOTE), number=("seq", "conversation")
+    )
+    other = plainsql.insert(
+        Event(conversation=two, kind=EventKind.INTERNAL_NOTE), number=("seq", "conversation")
+    )
+    assert (first.seq, second.seq, other.seq) == (2, 3, 2)
+    assert Event.objects.get(pk=second.pk).seq == 3

@@ -57,6 +57,9 @@
       name: pick(data.name, fromPage.name),
       email: pick(data.email, fromPage.email),
       language: pick(data.language, fromPage.language),
+      // The page the chat starts from (e.g. a help-center article), shown to the agent.
+      contextTitle: pick(data.contextTitle, (fromPage.context || {}).title),
+      contextUrl: pick(data.contextUrl, (fromPage.context || {}).url),
     };
   }
 
@@ -670,6 +673,9 @@
   function sendMessage(message) {
     const frame = { type: "message", client_id: message.client_id, body: message.body };
     if (message.attachments && message.attachments.length) frame.attachments = message.attachments;
+    if (!state.token && (settings.contextTitle || settings.contextUrl)) {
+      frame.context = { title: settings.contextTitle || "", url: settings.contextUrl || "" };
+    }
     send(frame);
   }
 
