@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal, overload
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -88,13 +88,30 @@ def check_case_fields(fields: dict | None) -> dict:
 # ---------------------------------------------------------------- internals
 
 
-def _append(conversation: Conversation, kind: str, **values) -> Event:
+@overload
+def _append(
+    conversation: Conversation, kind: str, *, skip_if_stored: Literal[False] = ..., **values
+) -> Event: ...
+
+
+@overload
+def _append(
+    conversation: Conversation, kind: str, *, skip_if_stored: bool, **values
+) -> Event | None: ...
+
+
+def _append(conversation, kind, *, skip_if_stored=False, **values):
     """Add an event to the timeline. The caller holds the conversation's row lock (or has
-    just created it), so the next ``seq`` cannot be taken twice."""
+    just created it), so the next ``seq`` cannot be taken twice. ``skip_if_stored``: an
+    event whose ``client_id`` is stored already is not added again (None is returned)."""
     # On every message: one plain statement that also numbers the event.
     event = plainsql.insert(
-        Event(conversation=conversation, kind=kind, **values), number=("seq", "conversation")
+        Event(conversation=conversation, kind=kind, **values),
+        number=("seq", "conversation"),
+        skip_conflicts=skip_if_stored,
     )
+    if event is None:
+        return None
     event.may_have_files = False  # until _attach says otherwise; saves the publisher a query
     transaction.on_commit(lambda: live.publish_event(event), robust=True)
     return event
@@ -364,7 +381,10 @@ def do_add_customer_message(
             author_customer=conv.customer,
             body=body,
             client_id=client_id,
+            skip_if_stored=True,
         )
+        if event is None:  # this message id is stored already: a re-send
+            return conv.events.get(client_id=client_id)
         _attach(conv, event, checked, stored)
         _attach_stored(conv, event, stored_files)
         if conv.status in REOPENED_BY_CUSTOMER:
@@ -374,6 +394,11 @@ def do_add_customer_message(
         _index(conv, body)
         return event
 
+    if not uploads and not stored_files and connection.in_atomic_block:
+        # Inside the caller's transaction (a chat group commit), without a savepoint of
+        # its own: a refusal comes before any write, and a re-send is skipped by the
+        # insert itself, so nothing here can leave the transaction half-done.
+        return work((), [])
     return _once(conversation_id, client_id, lambda: _with_files(work, uploads))
 
 

@@ -14,22 +14,42 @@ They send no ``pre_save``/``post_save`` signals; nothing in exdesk listens to th
 from __future__ import annotations
 
 import functools
-from typing import TypeVar
+from typing import Literal, TypeVar, overload
 
 from django.db import DatabaseError, NotSupportedError, connections, models
 
 M = TypeVar("M", bound=models.Model)
 
 
-def insert(instance: M, using: str = "default", *, number: tuple[str, str] | None = None) -> M:
+@overload
+def insert(
+    instance: M,
+    using: str = ...,
+    *,
+    number: tuple[str, str] | None = ...,
+    skip_conflicts: Literal[False] = ...,
+) -> M: ...
+
+
+@overload
+def insert(
+    instance: M, using: str = ..., *, number: tuple[str, str] | None = ..., skip_conflicts: bool
+) -> M | None: ...
+
+
+def insert(instance, using="default", *, number=None, skip_conflicts=False):
     """INSERT a new row, as ``instance.save()`` would, and set its primary key.
 
     ``number=(field, scope)``: ``field`` gets one more than its largest value among rows
     with the same ``scope`` (e.g. the next ``seq`` of a conversation), computed in the same
-    statement. The caller holds a lock that makes that safe (the scope row's)."""
+    statement. The caller holds a lock that makes that safe (the scope row's).
+
+    ``skip_conflicts``: a row that would break a unique constraint is not stored and
+    None is returned, without a database error (which would abort a PostgreSQL
+    transaction and, without a savepoint, everything else in it)."""
     connection = connections[using]
-    model = type(instance)
-    sql, fields = _insert_statement(model, using, number)
+    model: type[models.Model] = type(instance)
+    sql, fields = _insert_statement(model, using, number, skip_conflicts)
     values = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
     if number:
         scope_field = model._meta.get_field(number[1])
@@ -37,6 +57,8 @@ def insert(instance: M, using: str = "default", *, number: tuple[str, str] | Non
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
         row = cursor.fetchone()
+    if row is None:  # skipped: it conflicted with a stored row
+        return None
     instance.pk = row[0]
     if number:
         setattr(instance, number[0], row[1])
@@ -59,7 +81,9 @@ def update(instance: models.Model, field_names: list[str], using: str = "default
 
 
 @functools.cache
-def _insert_statement(model, using: str, number: tuple[str, str] | None) -> tuple[str, list]:
+def _insert_statement(
+    model, using: str, number: tuple[str, str] | None, skip_conflicts: bool
+) -> tuple[str, list]:
     connection = connections[using]
     quote = connection.ops.quote_name
     pk = model._meta.pk
@@ -83,6 +107,8 @@ def _insert_statement(model, using: str, number: tuple[str, str] | None) -> tupl
         )
     else:
         sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(placeholders)})"  # noqa: S608
+    if skip_conflicts:
+        sql += " ON CONFLICT DO NOTHING"
     # Both supported databases return columns from an INSERT (SQLite since 3.35).
     if not connection.features.can_return_columns_from_insert:
         raise NotSupportedError("plainsql needs INSERT ... RETURNING")

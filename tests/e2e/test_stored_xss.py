@@ -129,3 +129,61 @@ def test_payloads_echoed_in_a_rejected_form_render_inert(new_page):
         form.submit(subject=payload[:200], description=payload, email=payload[:254])
         assert "/support/new/" in page.url  # refused: the e-mail is not an address
         assert_inert(page, f"rejected form with {payload!r}")
+
+
+def test_article_titles_summaries_and_bodies_render_inert(new_page, live_server):
+    """The corpus as help-center articles written through the console (title, summary,
+    body), reviewed and published, then shown publicly, in search and in the console."""
+    from exdesk.helpcenter.models import Article, Category, GlossaryTerm, Section
+
+    category = Category.objects.create(slug="c", name_en="C", name_zh_hans="C")
+    section = Section.objects.create(category=category, slug="s", name_en="S", name_zh_hans="S")
+    GlossaryTerm.objects.create(
+        key="xss", term_en="alert", term_zh_hans="警告", definition_en=PAYLOADS[1],
+        definition_zh_hans=PAYLOADS[1],
+    )  # fmt: skip
+    author = testing.signed_in(testing.staff("writer"))
+    reviewer = testing.signed_in(testing.staff("rev", role=Role.SUPERVISOR))
+    for n, payload in enumerate(PAYLOADS):
+        response = author.post(
+            reverse("helpcenter_console:new"),
+            {
+                "section": section.pk,
+                "language": "en",
+                "slug": f"a{n}",
+                "visibility": "public",
+                "title": f"alert {payload}"[:200],
+                "description": payload[:300],
+                "body": f"## {payload}\n\n{payload}\n\nalert deposit {payload}",
+            },
+        )
+        assert response.status_code == 302, response.content
+        article = Article.objects.get(slug=f"a{n}")
+        author.post(reverse("helpcenter_console:action", args=[article.pk, "submit"]))
+        reviewer.post(reverse("helpcenter_console:action", args=[article.pk, "approve"]))
+    assert Article.objects.filter(live_version__isnull=False).count() == len(PAYLOADS)
+
+    page = new_page(bypass_csp=True, java_script_enabled=True)
+    for n in range(len(PAYLOADS)):
+        page.goto(f"/help/en/articles/a{n}/")
+        assert_inert(page, f"article a{n}")
+    page.goto("/help/en/sections/s/")
+    assert_inert(page, "section page")
+    page.goto("/help/en/glossary/")
+    assert_inert(page, "glossary")
+    for payload in PAYLOADS:
+        page.goto("/help/en/search/?" + urlencode({"q": f"alert deposit {payload}"}))
+        assert_inert(page, f"search for {payload!r}")
+
+    staff_page = new_page(bypass_csp=True)
+    sign_in_with_session(staff_page, testing.staff("sup", role=Role.ADMIN), live_server.url)
+    staff_page.goto("/console/kb/")
+    assert_inert(staff_page, "knowledge-base list")
+    for article in Article.objects.all()[:10]:
+        for path in ("", "edit/", "diff/", "translate/"):
+            staff_page.goto(f"/console/kb/{article.pk}/{path}")
+            assert_inert(staff_page, f"console article {article.pk} {path}")
+    staff_page.goto("/console/kb/search/?" + urlencode({"q": PAYLOADS[0]}))
+    assert_inert(staff_page, "console search")
+    staff_page.goto("/console/kb/figures/")
+    assert_inert(staff_page, "search figures (queries as typed)")

@@ -281,3 +281,30 @@ def test_a_batch_stores_the_good_messages_and_returns_each_failure():
     assert list(
         Event.objects.filter(conversation_id=first.conversation_id).values_list("body", "seq")
     ) == [("a", 1), ("a3", 2)]
+
+
+def test_a_resend_and_a_closed_chat_inside_one_group_commit_leave_the_rest_stored():
+    """Without a savepoint per message, neither a re-sent id nor a refusal may spoil the
+    batch's transaction (on PostgreSQL a database error would abort all of it)."""
+    first, second = Visitor(), Visitor()
+    services.send_message(first, body="a", client_id="a1")
+    services.send_message(second, body="b", client_id="b1")
+    conversations.do_change_status(
+        Conversation.objects.get(pk=second.conversation_id),
+        testing.staff("sup", role="supervisor"),
+        "closed",
+    )
+    results = services.send_messages(
+        [
+            {"visitor": first, "body": "a2", "client_id": "a2"},
+            {"visitor": first, "body": "a2", "client_id": "a2"},  # sent twice in a batch
+            {"visitor": first, "body": "a1", "client_id": "a1"},  # re-sent from before
+            {"visitor": second, "body": "b2", "client_id": "b2"},  # closed: refused
+            {"visitor": first, "body": "a3", "client_id": "a3"},
+        ]
+    )
+    assert results[0][0] == results[1][0] and results[2][0].seq == 1
+    assert isinstance(results[3], ValidationError)
+    assert list(
+        Event.objects.filter(conversation_id=first.conversation_id).values_list("body", "seq")
+    ) == [("a", 1), ("a2", 2), ("a3", 3)]

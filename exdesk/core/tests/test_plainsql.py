@@ -76,3 +76,21 @@ def test_an_insert_can_number_the_row_within_its_scope_in_the_same_statement():
     )
     assert (first.seq, second.seq, other.seq) == (2, 3, 2)
     assert Event.objects.get(pk=second.pk).seq == 3
+
+
+def test_an_insert_that_would_conflict_can_be_skipped_without_spoiling_the_transaction():
+    conversation = testing.conversation()
+    with transaction.atomic():
+        kept = plainsql.insert(
+            Event(conversation=conversation, kind=EventKind.CUSTOMER_MESSAGE, client_id="x"),
+            number=("seq", "conversation"),
+            skip_conflicts=True,
+        )
+        again = plainsql.insert(
+            Event(conversation=conversation, kind=EventKind.CUSTOMER_MESSAGE, client_id="x"),
+            number=("seq", "conversation"),
+            skip_conflicts=True,
+        )
+        assert kept is not None and again is None
+        assert conversation.events.count() == 2  # the transaction still works
+    assert conversation.events.filter(client_id="x").count() == 1
