@@ -182,6 +182,9 @@ def echo_message_id(text: str) -> str | None:
     return json.loads(text).get("client_id")
 
 
+SETTLE_SECONDS = 10
+
+
 async def pace(senders: list, rate: int, seconds: float, load: Load, frame, wait=True) -> int:
     """Open-loop: one message every 1/rate s, round robin over customers."""
     interval = 1 / rate
@@ -197,7 +200,7 @@ async def pace(senders: list, rate: int, seconds: float, load: Load, frame, wait
         load.sent_at[message_id] = time.perf_counter()
         await sender.send(frame(message_id))
     if wait:
-        await settle(load, total)
+        await settle(load, total, SETTLE_SECONDS)
     load.cpu_s = cpu_seconds(load.pids) - cpu_before
     return total
 
@@ -326,8 +329,13 @@ def main() -> None:
     parser.add_argument("--redis", action="store_true", help="Redis channel layer")
     parser.add_argument("--web-workers", type=int, default=None)
     parser.add_argument("--timeline", action="store_true", help="slowest message per second")
+    parser.add_argument(
+        "--patience", type=float, default=10, help="seconds to wait for stragglers (then lost)"
+    )
     args = parser.parse_args()
     args.echo_seconds = args.echo_seconds or args.seconds
+    global SETTLE_SECONDS
+    SETTLE_SECONDS = args.patience
     workers = args.web_workers or (2 if args.redis else 1)
     env = {**SERVER_ENV, **({"REDIS_URL": REDIS_URL} if args.redis else {"REDIS_URL": ""})}
     with running_exdesk(

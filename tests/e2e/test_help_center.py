@@ -30,9 +30,10 @@ def test_a_visitor_searches_in_both_languages_reads_votes_and_contacts_support(n
     assert page.locator(".kb-results mark").count() > 0
     page.locator(".kb-results a[href*='withdrawal-pending']").first.click()
     page.wait_for_url("**/help/zh-hans/articles/withdrawal-pending/")
-    assert page.locator("h1").inner_text() == Article.objects.get(
-        language="zh-hans", slug="withdrawal-pending"
-    ).live_version.title
+    assert (
+        page.locator("h1").inner_text()
+        == Article.objects.get(language="zh-hans", slug="withdrawal-pending").live_version.title
+    )
     page.locator("form.kb-vote button[value=yes]").click()
     page.wait_for_url("**/withdrawal-pending/#feedback")
     assert ArticleFeedback.objects.get().helpful is True
@@ -99,7 +100,9 @@ def test_knowledge_base_console_pages_are_accessible(new_page, live_server, kb, 
     services.submit_for_review(agent, article)
     page = new_page()
     sign_in_with_session(page, reviewer, live_server.url)
-    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": live_server.url}]
+    )
     for path in [
         "/console/kb/",
         "/console/kb/?only=stale",
