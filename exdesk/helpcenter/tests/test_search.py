@@ -109,9 +109,9 @@ def test_queries_with_operators_or_quotes_are_plain_words(section):
         assert "kyc" in slugs(results) or results.hits == [], query
 
 
-def test_a_large_sqlite_index_selects_by_rare_body_words_but_still_by_every_title_word(section):
-    old = search.SELECT_BY_RARE_WORDS_FROM, search.RARE_SHARE
-    search.SELECT_BY_RARE_WORDS_FROM, search.RARE_SHARE = 3, 0.2
+def test_a_large_sqlite_index_selects_by_rare_words_and_common_ones_only_rank(section):
+    old = search.SELECT_BY_RARE_WORDS_FROM, search.RARE_SHARE, search.TITLE_SHARE
+    search.SELECT_BY_RARE_WORDS_FROM, search.RARE_SHARE, search.TITLE_SHARE = 3, 0.2, 1.0
     try:
         for n in range(4):
             publish(section, f"common-{n}", f"Guide {n}", "Every guide mentions deposit.")
@@ -122,8 +122,15 @@ def test_a_large_sqlite_index_selects_by_rare_body_words_but_still_by_every_titl
         common = [s for s in found if s.startswith("common-")]
         # PostgreSQL scores every match (its GIN index makes that cheap enough).
         assert len(common) == (0 if connection.vendor == "sqlite" else 4)
+        # A word in more than TITLE_SHARE of the articles selects by nothing.
+        search.TITLE_SHARE = 0.5
+        found = slugs(search.search("deposit zebracoin", "en"))
+        if connection.vendor == "sqlite":
+            assert found == ["rare"]
+        else:
+            assert set(found[:2]) == {"rare", "titled"}
     finally:
-        search.SELECT_BY_RARE_WORDS_FROM, search.RARE_SHARE = old
+        search.SELECT_BY_RARE_WORDS_FROM, search.RARE_SHARE, search.TITLE_SHARE = old
 
 
 def test_searches_and_clicks_are_recorded_for_analytics(section):
