@@ -330,6 +330,9 @@ def main() -> None:
     parser.add_argument("--web-workers", type=int, default=None)
     parser.add_argument("--timeline", action="store_true", help="slowest message per second")
     parser.add_argument(
+        "--no-task-worker", action="store_true", help="no background tasks (to isolate them)"
+    )
+    parser.add_argument(
         "--patience", type=float, default=10, help="seconds to wait for stragglers (then lost)"
     )
     args = parser.parse_args()
@@ -342,6 +345,7 @@ def main() -> None:
         postgres_server_url=PG_SERVER_URL if args.db == "postgresql" else None,
         web_workers=workers,
         env=env,
+        task_worker=not args.no_task_worker,
     ) as server:
         output = server.manage("shell", "-c", AGENTS_SETUP.replace("{agents}", str(args.agents)))
         cookies = json.loads(output.strip().splitlines()[-1])

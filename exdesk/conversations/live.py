@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.db.models import Max
 from django.urls import reverse
 
 from exdesk.accounts.models import User
@@ -138,6 +139,30 @@ def frames_after(conversation_id: int, after: int, *, for_staff: bool) -> tuple[
     events = events_after(conversation_id, after)
     last = events[-1].seq if events else after
     return frames(events, for_staff=for_staff), last
+
+
+def watch_positions(
+    conversation_ids: list[int], starts: dict[int, int]
+) -> tuple[dict[int, int], list[dict]]:
+    """Where a console starts in each conversation it watches: after the seq it names in
+    ``starts`` (then with the staff frames it missed), else after the newest event."""
+    newest = dict(
+        Event.objects.filter(conversation_id__in=[c for c in conversation_ids if c not in starts])
+        .values("conversation_id")
+        .annotate(last=Max("seq"))
+        .values_list("conversation_id", "last")
+    )
+    positions = {cid: newest.get(cid, 0) for cid in conversation_ids if cid not in starts}
+    missed: list[dict] = []
+    for conversation_id, start in starts.items():
+        while True:
+            frames_out, last = frames_after(conversation_id, start, for_staff=True)
+            missed += frames_out
+            if last == start:
+                break
+            start = last
+        positions[conversation_id] = start
+    return positions, missed
 
 
 def last_seq(conversation_id: int) -> int:
