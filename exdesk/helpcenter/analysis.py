@@ -64,7 +64,7 @@ ENGLISH_STOP_WORDS = set(
 )
 
 _TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+(?:'[a-z]+)?")
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[a-z]")
 MAX_TERM_LENGTH = 40
 
@@ -80,7 +80,7 @@ def _segmenter() -> jieba.Tokenizer:
             if not _initialised:
                 jieba.setLogLevel(logging.WARNING)
                 for word in [*TRADE_WORDS, *_glossary_words()]:
-                    if _CJK.search(word):
+                    if CJK.search(word):
                         jieba.add_word(word, freq=20000)
                 _initialised = True
     return jieba.dt
@@ -121,7 +121,7 @@ def terms(text: str, *, keep_stop_words: bool = False) -> list[str]:
     segmenter = None
     for match in _TOKEN.finditer(normalise(text)):
         token = match.group(0)
-        if _CJK.match(token):
+        if CJK.match(token):
             segmenter = segmenter or _segmenter()
             for word in segmenter.cut_for_search(token, HMM=False):
                 if keep_stop_words or word not in CHINESE_STOP_WORDS:
@@ -150,7 +150,7 @@ def whole_terms(text: str) -> list[str]:
     out: list[str] = []
     for match in _TOKEN.finditer(normalise(text)):
         token = match.group(0)
-        if _CJK.match(token):
+        if CJK.match(token):
             out += list(_segmenter().cut(token, HMM=False))
         else:
             token = token.replace("'", "")

@@ -113,7 +113,7 @@ def search(
     words = analysis.terms(query_text) or analysis.terms(query_text, keep_stop_words=True)
     expanded = _with_synonyms(words)
     if language == "en":  # English articles hold no Chinese: 充值 cannot match there
-        expanded = [a for a in expanded if not analysis._CJK.search(" ".join(_flat([a])))]
+        expanded = [a for a in expanded if not analysis.CJK.search(" ".join(_flat([a])))]
     expanded = expanded[:MAX_QUERY_TERMS]
     wanted = _flat(expanded)
     if not expanded:
@@ -259,7 +259,7 @@ def _shingles(text: str) -> frozenset[str]:
     """Latin terms and Chinese character pairs: a segmentation-free view of a short text."""
     out: set[str] = set()
     for term in analysis.terms(text):
-        if analysis._CJK.match(term):
+        if analysis.CJK.match(term):
             out.update(term[i : i + 2] for i in range(max(len(term) - 1, 1)))
         else:
             out.add(term)
@@ -293,7 +293,7 @@ SNIPPET_SENTENCES = 80
 def snippet(markdown: str, wanted: set[str], width: int = 180) -> SafeString:
     """The sentence that matches the most query terms, with the matches marked. Cheap on
     purpose (no Markdown parse, no segmenter): it runs for every result shown."""
-    cjk = [t for t in wanted if analysis._CJK.search(t)]
+    cjk = [t for t in wanted if analysis.CJK.search(t)]
     best, best_score = "", -1
     for number, match in enumerate(_SENTENCE.finditer(_quick_plain(markdown))):
         if number >= SNIPPET_SENTENCES:
@@ -319,7 +319,7 @@ _WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[A-Za-z0-9]+")
 
 
 def _mark(text: str, wanted: set[str]) -> SafeString:
-    cjk_terms = sorted((t for t in wanted if analysis._CJK.search(t)), key=len, reverse=True)
+    cjk_terms = sorted((t for t in wanted if analysis.CJK.search(t)), key=len, reverse=True)
     cjk = re.compile("|".join(re.escape(t) for t in cjk_terms)) if cjk_terms else None
     parts: list[str] = []
     last = 0
@@ -327,7 +327,7 @@ def _mark(text: str, wanted: set[str]) -> SafeString:
         token = match.group(0)
         parts.append(escape(text[last : match.start()]))
         last = match.end()
-        if analysis._CJK.match(token):
+        if analysis.CJK.match(token):
             parts.append(_mark_cjk(token, cjk))
         elif analysis.latin_term(token.lower()) in wanted:
             parts.append(f"<mark>{escape(token)}</mark>")
