@@ -6,3 +6,10 @@ class HelpCenterConfig(AppConfig):
     name = "exdesk.helpcenter"
     label = "helpcenter"
     verbose_name = _("Help center")
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from . import search
+
+        post_migrate.connect(search.drop_orphans, sender=self)

@@ -80,6 +80,22 @@ def unindex_article(article_id: int) -> None:
     _backend().delete(article_id)
 
 
+def drop_orphans(using: str = "default", **_signal) -> None:
+    """Take out index rows whose article is gone (after a flush, or rows deleted outside
+    the services)."""
+    from django.db import connections
+
+    table = "helpcenter_search"
+    connection = connections[using]
+    if table not in connection.introspection.table_names():
+        return  # the app's migrations are not applied (yet)
+    key = "article_id" if connection.vendor == "postgresql" else "rowid"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE {key} NOT IN (SELECT id FROM helpcenter_article)"  # noqa: S608
+        )
+
+
 def _remember_vocabulary(text: str) -> None:
     """Latin words as written (not stemmed): what a misspelt query word is corrected to."""
     words = {
