@@ -23,6 +23,29 @@ AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.m
 LOCAL_HOSTS = {"127.0.0.1", "localhost", ""}
 
 
+def _serve_one_request_at_a_time() -> None:
+    """With the in-memory SQLite test database, the live server's threads share the test's
+    one connection; a page and its background fetches at the same moment then interleave
+    savepoints on it ("no such savepoint"). Django's non-threaded server answers one
+    request after another (and closes each connection, so nothing waits on keep-alive)."""
+    from django.core.servers.basehttp import WSGIServer
+    from django.db import connection
+    from django.test.testcases import LiveServerThread
+
+    class OneAtATime(WSGIServer):
+        def __init__(self, *args, connections_override=None, **kwargs):
+            # The server thread itself already uses the test's connection.
+            super().__init__(*args, **kwargs)
+
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        LiveServerThread.server_class = OneAtATime
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_for_the_test_database(django_db_setup):
+    _serve_one_request_at_a_time()
+
+
 @pytest.fixture(scope="session")
 def browser():
     require(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}")
