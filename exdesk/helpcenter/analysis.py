@@ -162,7 +162,3 @@ def whole_terms(text: str) -> list[str]:
 
 def index_text(text: str) -> str:
     return " ".join(terms(text))
-
-
-def is_latin_word(term: str) -> bool:
-    return term.isascii() and term.isalpha()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -104,7 +105,7 @@ def article(request, lang, slug):
         "article": found,
         "version": found.live_version,
         "body": rendered.html,
-        "toc": rendered.toc if sum(h.level == 2 for h in rendered.toc) >= 3 else [],
+        "toc": rendered.contents,
         "related": selectors.related_articles(found),
         "translations": translations,
         "switch": switch,
@@ -164,7 +165,7 @@ def search_page(request, lang):
         "switch": {
             "code": _other_language(lang),
             "url": reverse("helpcenter:search", args=[_other_language(lang)])
-            + (f"?q={query}" if query else ""),
+            + (f"?{urlencode({'q': query})}" if query else ""),
         },
     }
     return render(request, "helpcenter/search.html", context)

@@ -46,6 +46,13 @@ class Rendered:
     html: SafeString
     toc: list[Heading] = field(default_factory=list)
 
+    @property
+    def contents(self) -> list[Heading]:
+        """The table of contents to show: only long guides (enough ``##`` sections) get one."""
+        if sum(h.level == 2 for h in self.toc) < TOC_MIN_HEADINGS:
+            return []
+        return self.toc
+
 
 @dataclass(frozen=True)
 class GlossaryEntry:

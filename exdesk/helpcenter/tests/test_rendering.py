@@ -121,3 +121,9 @@ def test_latin_words_are_stemmed_and_normalised_and_stop_words_dropped():
         "trc20",
     ]
     assert analysis.terms("how do i", keep_stop_words=True) == ["how", "do", "i"]
+
+
+def test_only_long_guides_get_a_table_of_contents():
+    assert rendering.render("## One\n\n## Two\n\n### Detail\n").contents == []
+    long_guide = rendering.render("## One\n\n## Two\n\n## Three\n")
+    assert [h.anchor for h in long_guide.contents] == ["one", "two", "three"]
