@@ -366,12 +366,14 @@ def add_translation(
     )
 
 
-def draft_from_conversation(user: User, conversation, event, section: Section) -> Article:
-    """ "Turn this answer into an article": a draft holding the agent's reply, linked to the
-    conversation it came from. The caller has checked the agent may see the conversation."""
+def draft_from_conversation(user: User, conversation, seq: int, section: Section) -> Article:
+    """ "Turn this answer into an article": a draft holding the agent's reply (event
+    ``seq`` of the conversation), linked to the conversation it came from. The caller has
+    checked the agent may see the conversation."""
     from exdesk.conversations.choices import EventKind
 
-    if event.conversation_id != conversation.pk or event.kind != EventKind.AGENT_REPLY:
+    event = conversation.events.filter(seq=seq, kind=EventKind.AGENT_REPLY).first()
+    if event is None:
         raise ValidationError(_("Only an agent's reply can become an article."))
     language = "zh-hans" if (conversation.language or "").startswith("zh") else "en"
     base = f"draft-{conversation.pk}-{event.seq}"

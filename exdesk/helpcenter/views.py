@@ -269,12 +269,9 @@ def from_conversation(request, conversation_pk):
     if not form.is_valid():
         messages.error(request, _("Choose a section for the new article."))
         return redirect("conversations:detail", pk=conversation.pk)
-    event = conversation.events.filter(seq=form.cleaned_data["event"]).first()
     try:
-        if event is None:
-            raise ValidationError(_("Only an agent's reply can become an article."))
         article = services.draft_from_conversation(
-            request.user, conversation, event, form.cleaned_data["section"]
+            request.user, conversation, form.cleaned_data["event"], form.cleaned_data["section"]
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -180,7 +180,7 @@ def test_an_agents_reply_becomes_a_staff_only_draft_linked_to_its_conversation(s
     agent = testing.staff("agent")
     conversation = testing.conversation()
     reply = conversations.do_reply(conversation, agent, "Send the TxID and the network.")
-    article = services.draft_from_conversation(agent, conversation, reply, section)
+    article = services.draft_from_conversation(agent, conversation, reply.seq, section)
     assert (article.visibility, article.status, article.from_conversation) == (
         "internal",
         ArticleStatus.DRAFT,
@@ -189,7 +189,7 @@ def test_an_agents_reply_becomes_a_staff_only_draft_linked_to_its_conversation(s
     assert article.current_version.body == "Send the TxID and the network."
     customer_message = conversation.events.get(seq=1)
     with pytest.raises(ValidationError):
-        services.draft_from_conversation(agent, conversation, customer_message, section)
+        services.draft_from_conversation(agent, conversation, customer_message.seq, section)
 
 
 def test_a_reader_votes_once_and_a_second_answer_replaces_the_first(section):
