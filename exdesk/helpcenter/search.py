@@ -158,13 +158,15 @@ class _Vocabulary:
 
     def current(self) -> set[str]:
         with self.lock:
-            total = SearchTerm.objects.count()
+            stamp = SearchTerm.objects.aggregate(total=Count("id"), last=Max("id"))
+            if stamp["total"] == len(self.words) and (stamp["last"] or 0) == self.last_id:
+                return self.words  # nothing new: one query per search
             new = list(
                 SearchTerm.objects.filter(id__gt=self.last_id)
                 .order_by("id")
                 .values_list("id", "term")
             )
-            if len(self.words) + len(new) != total:
+            if len(self.words) + len(new) != stamp["total"]:
                 self.words, new = (
                     set(),
                     list(SearchTerm.objects.order_by("id").values_list("id", "term")),
