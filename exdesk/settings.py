@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "exdesk.customers",
     "exdesk.conversations",
     "exdesk.helpcenter",
+    "exdesk.assistant",
 ]
 
 MIDDLEWARE = [
@@ -305,3 +306,9 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 25
+
+# The assistant (exdesk/assistant): the bot answers chats from the knowledge base until
+# a person takes over; below these calibrated confidences it hands over instead.
+ASSISTANT_BOT_ENABLED = env_bool("EXDESK_ASSISTANT_BOT", True)
+ASSISTANT_MIN_CONFIDENCE = float(os.environ.get("EXDESK_ASSISTANT_MIN_CONFIDENCE", "0.45"))
+ASSISTANT_BOT_MIN_CONFIDENCE = float(os.environ.get("EXDESK_ASSISTANT_BOT_MIN_CONFIDENCE", "0.6"))

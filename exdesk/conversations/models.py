@@ -92,6 +92,14 @@ class Conversation(models.Model):
         _("amount"), max_digits=36, decimal_places=18, null=True, blank=True
     )
     address = models.CharField(_("address"), max_length=128, blank=True)
+    # What the assistant read from the customer's messages (assistant.triage).
+    intent = models.CharField(_("intent"), max_length=60, blank=True)
+    intent_confidence = models.FloatField(_("intent confidence"), null=True, blank=True)
+    sentiment = models.CharField(_("sentiment"), max_length=12, blank=True)
+    entities = models.JSONField(_("entities"), default=dict, blank=True)
+    # "" the bot has not spoken; "answering" it offered an article and waits for the
+    # customer's verdict; "handed_over" a person has it.
+    bot_state = models.CharField(max_length=12, blank=True)
     # "<api user id>:<Idempotency-Key>" of the API call that opened it: a retried call
     # returns this conversation instead of opening a second one.
     external_key = models.CharField(max_length=120, null=True, blank=True)  # noqa: DJ001

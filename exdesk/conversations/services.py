@@ -7,6 +7,7 @@ appends the timeline event and schedules side effects (e-mail) after commit.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any, Literal, overload
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from exdesk.accounts.models import Team, User
 from exdesk.accounts.permissions import answers_customers, assigns_others, sees_all_conversations
+from exdesk.assistant import guard
 from exdesk.core import fulltext, plainsql
 from exdesk.customers.models import Customer
 from exdesk.customers.services import find_or_create_customer
@@ -233,6 +235,75 @@ def check_client_id(client_id: str | None) -> str | None:
     return client_id or None
 
 
+# ---------------------------------------------------------------- the assistant
+
+BOT_HANDED_OVER = "handed_over"
+
+
+def _triage(event_id: int) -> None:
+    from exdesk.assistant.tasks import triage_message
+
+    triage_message(event_id)
+
+
+def _masked(body: str, language: str) -> guard.Masked:
+    """``body`` with secrets replaced by labels in the conversation's language: what is
+    stored, indexed, published and mailed. The original goes nowhere."""
+    from exdesk.assistant import safety
+
+    return guard.mask(body, safety.mask_labels(language))
+
+
+def _secret_shared(conv: Conversation, masked: guard.Masked) -> None:
+    """The customer pasted a secret: record it, warn them in their language, and make
+    the conversation a P0 case for the security team. Runs in the message's
+    transaction, so the warning and the masked message land together."""
+    from exdesk.assistant import safety
+
+    safety.record_customer_secret(conv, masked.kinds)
+    _append(
+        conv,
+        EventKind.AGENT_REPLY,
+        body=safety.customer_warning(masked.kinds, conv.language),
+        data={"bot": True, "author": safety.bot_name(conv.language), "guard": list(masked.kinds)},
+    )
+    if masked.funds_at_risk:
+        team = Team.objects.filter(slug=safety.SECURITY_TEAM).first()
+        changes: dict[str, Any] = {}
+        if conv.priority != Priority.P0:
+            _append(
+                conv,
+                EventKind.PRIORITY_CHANGE,
+                data={"from": conv.priority, "to": Priority.P0, "by": "guard"},
+            )
+            changes["priority"] = Priority.P0
+        if team is not None and conv.team_id != team.pk:
+            _append(
+                conv,
+                EventKind.TEAM_CHANGE,
+                data={
+                    "from": conv.team.slug if conv.team else None,
+                    "to": team.slug,
+                    "by": "guard",
+                },
+            )
+            changes["team"] = team
+        _touch(conv, **changes)
+
+
+def check_agent_text(conversation: Conversation, user: User, body: str) -> str:
+    """An agent's reply or note, secrets masked. A reply that asks the customer for a
+    password, 2FA code, seed phrase or private key is refused, and the attempt is
+    recorded for QA (kept even though the reply is not)."""
+    from exdesk.assistant import safety
+
+    asked = guard.agent_asks_for_secret(body)
+    if asked is not None:
+        safety.record_agent_request(conversation, user, asked)
+        raise ValidationError({"body": safety.agent_block_message()})
+    return _masked(body, conversation.language).text
+
+
 def _after_commit(task, *args) -> None:
     # robust: the change is committed; a queue outage is logged, not turned into a 500
     # for an action that succeeded.
@@ -272,6 +343,9 @@ def do_create_conversation(
     body = check_body(body)
     case_fields = check_case_fields(fields)
     tag_names = clean_tag_names(tags)
+    subject = _masked(subject, language).text
+    masked = _masked(body, language)
+    body = masked.text
 
     def work(checked, stored):
         conversation = Conversation.objects.create(
@@ -298,6 +372,9 @@ def do_create_conversation(
         _attach(conversation, event, checked, stored)
         if context_note:
             _append(conversation, EventKind.INTERNAL_NOTE, body=context_note[:1000])
+        if masked.found:
+            _secret_shared(conversation, masked)
+        _after_commit(_triage, event.pk)
         SearchDocument.objects.create(
             conversation=conversation,
             terms=fulltext.index_text(subject, body),
@@ -375,23 +452,29 @@ def do_add_customer_message(
             raise ValidationError(
                 {"body": _("This request is closed. Please open a new one if you need more help.")}
             )
+        masked = _masked(body, conv.language)
         event = _append(
             conv,
             EventKind.CUSTOMER_MESSAGE,
             author_customer=conv.customer,
-            body=body,
+            body=masked.text,
             client_id=client_id,
             skip_if_stored=True,
         )
         if event is None:  # this message id is stored already: a re-send
             return conv.events.get(client_id=client_id)
+        if masked.found:
+            _secret_shared(conv, masked)
+        if conv.bot_state != BOT_HANDED_OVER:
+            # The assistant reads messages until a person has the conversation.
+            _after_commit(_triage, event.pk)
         _attach(conv, event, checked, stored)
         _attach_stored(conv, event, stored_files)
         if conv.status in REOPENED_BY_CUSTOMER:
             _status_event(conv, Status.OPEN, actor=None)
         else:
             _touch(conv)
-        _index(conv, body)
+        _index(conv, masked.text)
         return event
 
     if not uploads and not stored_files and connection.in_atomic_block:
@@ -411,8 +494,8 @@ def _lock_for_message(conversation_id: int) -> Conversation:
         row = cursor.fetchone()
     if row is None:
         raise Conversation.DoesNotExist(f"conversation {conversation_id} does not exist")
-    conv = Conversation.from_db(connection.alias, _LOCKED_FIELDS, [conversation_id, *row[:6]])
-    conv.customer = Customer.from_db(connection.alias, _CUSTOMER_FIELDS, [row[4], *row[6:]])
+    conv = Conversation.from_db(connection.alias, _LOCKED_FIELDS, [conversation_id, *row[:8]])
+    conv.customer = Customer.from_db(connection.alias, _CUSTOMER_FIELDS, [row[5], *row[8:]])
     return conv
 
 
@@ -422,14 +505,17 @@ _LOCKED_FIELDS = [
     "id",
     "channel",
     "status",
+    "language",
     "team_id",
     "assignee_id",
     "customer_id",
+    "bot_state",
     "tracking_token",
 ]
 _CUSTOMER_FIELDS = ["id", "uid", "display_name", "email"]
 _LOCK_QUERY = (
-    "SELECT c.channel, c.status, c.team_id, c.assignee_id, c.customer_id, c.tracking_token, "
+    "SELECT c.channel, c.status, c.language, c.team_id, c.assignee_id, c.customer_id, "
+    "c.bot_state, c.tracking_token, "
     "u.uid, u.display_name, u.email "
     "FROM conversations_conversation c JOIN customers_customer u ON u.id = c.customer_id "
     "WHERE c.id = %s"
@@ -450,7 +536,7 @@ def do_reply(
 ) -> Event:
     """A public answer to the customer, optionally setting the status in the same step."""
     check_can_answer(user, conversation)
-    body = check_body(body)
+    body = check_agent_text(conversation, user, check_body(body))
     client_id = check_client_id(client_id)
     if status is not None and status not in Status.values:
         raise ValidationError({"status": _("Unknown status.")})
@@ -491,7 +577,7 @@ def do_add_note(
     client_id: str | None = None,
 ) -> Event:
     """An internal note: staff only, never shown or sent to the customer."""
-    body = check_body(body)
+    body = _masked(check_body(body), conversation.language).text
     client_id = check_client_id(client_id)
 
     def work(checked, stored):
@@ -760,4 +846,89 @@ def do_convert_to_ticket(conversation: Conversation, user: User) -> Event | None
         from .tasks import notify_customer_received
 
         _after_commit(notify_customer_received, conversation.pk)
+    return event
+
+
+# ---------------------------------------------------------------- the assistant's changes
+
+
+def _assistant_change(conv: Conversation, kind: str, old, new) -> None:
+    _append(conv, kind, data={"from": old, "to": new, "by": "assistant"})
+
+
+@transaction.atomic
+def do_apply_triage(
+    conversation_id: int,
+    *,
+    intent: str,
+    confidence: float | None,
+    sentiment: str,
+    entities: dict,
+    priority: str | None = None,
+    team: Team | None = None,
+    category: Category | None = None,
+) -> Conversation:
+    """What the assistant read from a message. Priority only ever rises, the team
+    changes only while nobody is assigned, and case fields a person filled are kept."""
+    conv = Conversation.objects.select_for_update().select_related("team").get(pk=conversation_id)
+    merged = dict(conv.entities)
+    for key, values in entities.items():
+        known = merged.get(key, [])
+        merged[key] = known + [v for v in values if v not in known]
+    changes: dict[str, Any] = {
+        "intent": intent,
+        "intent_confidence": confidence,
+        "sentiment": sentiment,
+        "entities": merged,
+    }
+    changes.update(_case_fields_from(conv, entities))
+    if priority and priority < conv.priority:  # "p0" < "p1" < "p2" < "p3"
+        _assistant_change(conv, EventKind.PRIORITY_CHANGE, conv.priority, priority)
+        changes["priority"] = priority
+    if team is not None and conv.assignee_id is None and conv.team_id != team.pk:
+        _assistant_change(
+            conv, EventKind.TEAM_CHANGE, conv.team.slug if conv.team else None, team.slug
+        )
+        changes["team"] = team
+    if category is not None and conv.category_id is None:
+        changes["category"] = category
+    _touch(conv, **changes)
+    return conv
+
+
+def _case_fields_from(conv: Conversation, entities: dict) -> dict[str, Any]:
+    """Blank structured fields filled from the first fact of each kind."""
+    found: dict[str, Any] = {}
+    if not conv.coin and entities.get("coins"):
+        found["coin"] = entities["coins"][0][: CASE_FIELD_LENGTHS["coin"]]
+    if not conv.network and entities.get("networks"):
+        found["network"] = entities["networks"][0][: CASE_FIELD_LENGTHS["network"]]
+    if not conv.txid and entities.get("txids"):
+        found["txid"] = entities["txids"][0][: CASE_FIELD_LENGTHS["txid"]]
+    if not conv.address and entities.get("addresses"):
+        address = entities["addresses"][0]
+        found["address"] = address["address"][: CASE_FIELD_LENGTHS["address"]]
+        if not conv.network and "network" not in found:
+            found["network"] = address["network"][: CASE_FIELD_LENGTHS["network"]]
+    if conv.amount is None and entities.get("amounts"):
+        with contextlib.suppress(ArithmeticError, KeyError, TypeError):
+            found["amount"] = Decimal(entities["amounts"][0]["value"])
+    return found
+
+
+@transaction.atomic
+def do_bot_reply(conversation_id: int, body: str, *, data: dict, bot_state: str) -> Event:
+    """A message from the assistant, shown to the customer as support's."""
+    conv = Conversation.objects.select_for_update().get(pk=conversation_id)
+    event = _append(conv, EventKind.AGENT_REPLY, body=body, data={**data, "bot": True})
+    _touch(conv, bot_state=bot_state)
+    return event
+
+
+@transaction.atomic
+def do_hand_over(conversation_id: int, summary: str, *, data: dict) -> Event:
+    """The assistant stops and leaves the agent a note of what it read and tried."""
+    conv = Conversation.objects.select_for_update().get(pk=conversation_id)
+    event = _append(conv, EventKind.INTERNAL_NOTE, body=summary, data={**data, "by": "assistant"})
+    _touch(conv, bot_state=BOT_HANDED_OVER)
     return event

@@ -1,0 +1,403 @@
+"""The assistant's rules: the intent taxonomy and its model, triage of each customer
+message, and the bot's turn in a chat. Views, the CLI and tasks call these."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+import time
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from exdesk.accounts.models import Team
+from exdesk.conversations import services as conversations
+from exdesk.conversations.choices import Channel, Priority
+from exdesk.conversations.models import Category, Conversation, Event
+
+from . import reading
+from .classifier import IntentClassifier, Prediction
+from .models import HUMAN_ONLY, CannedResponse, Handling, Intent, IntentExample, IntentModel
+
+INTENTS_DIR = Path(__file__).resolve().parent / "intents"
+# Below this calibrated confidence the assistant does not trust its reading.
+MIN_CONFIDENCE = getattr(settings, "ASSISTANT_MIN_CONFIDENCE", 0.45)
+# The bot answers only when it is this sure.
+BOT_MIN_CONFIDENCE = getattr(settings, "ASSISTANT_BOT_MIN_CONFIDENCE", 0.6)
+LANGUAGES = {"en": "en", "zh-Hans": "zh-hans"}
+# Intents of the conversation itself, not of the case: they never replace a case intent.
+CONVERSATIONAL = {"greeting", "complaint"}
+
+
+# ---------------------------------------------------------------- the default taxonomy
+
+
+def _read_toml(name: str) -> dict:
+    with (INTENTS_DIR / name).open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def default_examples() -> list[tuple[str, str, str, bool]]:
+    """(intent, language, text, held_out) from the shipped files."""
+    rows = []
+    for file_language, language in LANGUAGES.items():
+        for slug, sets in _read_toml(f"{file_language}.toml").items():
+            rows += [(slug, language, text, False) for text in sets.get("train", [])]
+            rows += [(slug, language, text, True) for text in sets.get("test", [])]
+    return rows
+
+
+def seed_default_taxonomy(
+    intent_model=Intent, example_model=IntentExample, response_model=CannedResponse
+) -> int:
+    """Add the shipped intents, examples and canned responses that are not there yet;
+    what the exchange changed stays. (Migrations pass their historical models.)"""
+    taxonomy = _read_toml("taxonomy.toml")
+    intents = {}
+    for position, (slug, spec) in enumerate(taxonomy.items()):
+        intents[slug], _created = intent_model.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name_en": spec["name_en"],
+                "name_zh_hans": spec["name_zh"],
+                "about": spec.get("about", ""),
+                "category_slug": spec.get("category", ""),
+                "team_slug": spec.get("team", ""),
+                "skill_slug": spec.get("skill", ""),
+                "priority": spec.get("priority", Priority.P2),
+                "handling": spec.get("handling", Handling.BOT),
+                "article_keys": spec.get("articles", []),
+                "position": position,
+            },
+        )
+    existing = set(example_model.objects.values_list("intent__slug", "language", "text"))
+    new = [
+        example_model(intent=intents[slug], language=language, text=text, held_out=held_out)
+        for slug, language, text, held_out in default_examples()
+        if slug in intents and (slug, language, text) not in existing
+    ]
+    example_model.objects.bulk_create(new)
+    if not response_model.objects.exists():
+        response_model.objects.bulk_create(
+            response_model(
+                intent=intents.get(item["intent"]),
+                language=LANGUAGES.get(item["language"], item["language"]),
+                title=item["title"][:120],
+                body=item["body"].strip(),
+            )
+            for item in _read_toml("canned.toml").get("response", [])
+        )
+    return len(new)
+
+
+# ---------------------------------------------------------------- the live model
+
+
+def _training_rows() -> list[tuple[str, str]]:
+    return list(
+        IntentExample.objects.filter(held_out=False, intent__active=True).values_list(
+            "text", "intent__slug"
+        )
+    )
+
+
+def _fingerprint(rows) -> str:
+    digest = hashlib.sha256()
+    for text, label in sorted(rows):
+        digest.update(f"{label}\t{text}\n".encode())
+    return digest.hexdigest()
+
+
+def train(rows: list[tuple[str, str]]) -> tuple[IntentClassifier, dict]:
+    if not rows:
+        raise ValueError(_("There are no examples to learn from."))
+    started = time.perf_counter()
+    model = IntentClassifier().fit([t for t, _l in rows], [label for _t, label in rows])
+    metrics = {
+        "examples": len(rows),
+        "intents": len({label for _t, label in rows}),
+        "train_seconds": round(time.perf_counter() - started, 2),
+        "fingerprint": _fingerprint(rows),
+    }
+    return model, metrics
+
+
+def retrain(actor=None) -> IntentModel:
+    """Train on the current examples and make the result the live model."""
+    model, metrics = train(_training_rows())
+    metrics.update(held_out_report(model))
+    return IntentModel.objects.create(created_by=actor, artifact=model.dumps(), metrics=metrics)
+
+
+class _LiveModel:
+    """The newest stored model, loaded once per process. With none stored yet, one is
+    trained from the examples in the database (and kept in memory for as long as they
+    do not change), so a new install triages from its first message."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.key: object = None
+        self.model: IntentClassifier | None = None
+
+    def get(self) -> IntentClassifier | None:
+        latest = IntentModel.objects.order_by("-created_at", "-pk").values_list("pk", flat=True)
+        stored = latest.first()
+        with self.lock:
+            if stored is not None:
+                if self.key != ("stored", stored):
+                    artifact = IntentModel.objects.values_list("artifact", flat=True).get(pk=stored)
+                    self.model, self.key = (
+                        IntentClassifier.loads(bytes(artifact)),
+                        ("stored", stored),
+                    )
+                return self.model
+            rows = _training_rows()
+            if not rows:
+                return None
+            key = ("examples", _fingerprint(rows))
+            if self.key != key:
+                self.model, self.key = train(rows)[0], key
+            return self.model
+
+
+live_model = _LiveModel()
+
+
+def held_out_report(model: IntentClassifier | None = None) -> dict:
+    """Precision and recall per intent on the held-out examples (docs/assistant.md)."""
+    from .evaluation import per_label
+
+    model = model or live_model.get()
+    rows = list(
+        IntentExample.objects.filter(held_out=True, intent__active=True).values_list(
+            "text", "intent__slug", "language"
+        )
+    )
+    if model is None or not rows:
+        return {}
+    predicted = [p.label for p in model.predict_many([t for t, _l, _g in rows])]
+    truth = [label for _t, label, _g in rows]
+    report: dict = {"held_out": len(rows)}
+    for language in sorted({g for _t, _l, g in rows}):
+        pairs = [(t, p) for (_x, t, g), p in zip(rows, predicted, strict=True) if g == language]
+        report[f"accuracy_{language}"] = round(sum(t == p for t, p in pairs) / len(pairs), 4)
+    report["accuracy"] = round(
+        sum(t == p for t, p in zip(truth, predicted, strict=True)) / len(truth), 4
+    )
+    report["per_intent"] = per_label(truth, predicted)
+    return report
+
+
+# ---------------------------------------------------------------- triage
+
+
+@dataclass
+class Triage:
+    language: str
+    sentiment: str
+    facts: dict
+    prediction: Prediction | None = None
+    intent: Intent | None = None
+    priority: str | None = None
+    team: Team | None = None
+    category: Category | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def confident(self) -> bool:
+        return self.intent is not None
+
+
+def _raise(priority: str, floor: str = Priority.P1) -> str:
+    """One step more urgent, but not past ``floor`` (P0 is for security)."""
+    order = [Priority.P0, Priority.P1, Priority.P2, Priority.P3]
+    return max(order[max(order.index(Priority(priority)) - 1, 0)], floor)
+
+
+def triage(text: str, *, default_language: str = "en", vip_tier: int = 0) -> Triage:
+    result = Triage(
+        language=reading.detect_language(text, default_language),
+        sentiment=reading.sentiment(text),
+        facts=reading.facts(text).as_dict(),
+    )
+    model = live_model.get()
+    if model is None:
+        return result
+    result.prediction = model.predict(text)
+    if result.prediction.confidence >= MIN_CONFIDENCE:
+        result.intent = Intent.objects.filter(slug=result.prediction.label, active=True).first()
+    if result.intent is None:
+        return result
+    intent = result.intent
+    priority = intent.priority
+    if intent.handling != Handling.SECURITY:
+        if result.sentiment in ("angry", "panicking"):
+            priority = _raise(priority)
+        if vip_tier >= 2:
+            priority = _raise(priority)
+    result.priority = priority
+    result.team = Team.objects.filter(slug=intent.team_slug).first() if intent.team_slug else None
+    result.category = (
+        Category.objects.filter(slug=intent.category_slug).first() if intent.category_slug else None
+    )
+    return result
+
+
+def triage_event(event_id: int) -> None:
+    """Read one stored customer message, note what it says on the conversation, and let
+    the bot take its turn in a chat."""
+    event = Event.objects.select_related("conversation__customer").filter(pk=event_id).first()
+    if event is None or not event.body:
+        return
+    conv = event.conversation
+    reading_ = triage(event.body, default_language=conv.language, vip_tier=conv.customer.vip_tier)
+    prediction = reading_.prediction
+    confidence = round(prediction.confidence, 3) if prediction else None
+    if conv.intent and (reading_.intent is None or reading_.intent.slug in CONVERSATIONAL):
+        # "no, that did not help" says nothing new about what the case is about.
+        reading_.intent = Intent.objects.filter(slug=conv.intent).first()
+        confidence = conv.intent_confidence
+    conv = conversations.do_apply_triage(
+        conv.pk,
+        intent=reading_.intent.slug if reading_.intent else "",
+        confidence=confidence,
+        sentiment=reading_.sentiment,
+        entities=reading_.facts,
+        priority=reading_.priority,
+        team=reading_.team,
+        category=reading_.category,
+    )
+    if conv.channel == Channel.CHAT and _bot_may_speak(conv):
+        bot_turn(conv, event, reading_)
+
+
+# ---------------------------------------------------------------- the bot
+
+_NOT_HELPED = re.compile(
+    r"\bno\b|\bnope\b|didn'?t help|did not help|not help|doesn'?t help|useless|"
+    r"\bhuman\b|\bperson\b|\bagent\b|real person|someone|"
+    r"人工|没用|没有用|没帮助|不是这个|不对|客服|真人|转人工",
+    re.IGNORECASE,
+)
+_HELPED = re.compile(
+    r"^\s*(?:yes|yep|thanks?|thank you|ok(?:ay)?|great|solved|got it|"
+    r"谢谢|好的|可以了|解决了|明白了|懂了)",
+    re.IGNORECASE,
+)
+
+
+def _bot_may_speak(conv: Conversation) -> bool:
+    return (
+        settings.ASSISTANT_BOT_ENABLED
+        and conv.bot_state != conversations.BOT_HANDED_OVER
+        and conv.assignee_id is None
+        and conv.first_response_at is None
+    )
+
+
+def bot_turn(conv: Conversation, event: Event, triaged: Triage) -> None:
+    language = "zh-hans" if triaged.language == "zh-hans" else conv.language
+    intent = triaged.intent
+    if conv.bot_state == "answering":
+        if _HELPED.search(event.body) and not _NOT_HELPED.search(event.body):
+            with translation.override(language):
+                conversations.do_bot_reply(
+                    conv.pk,
+                    _("Glad that helped. Write here any time if you need anything else."),
+                    data=_bot_data(language),
+                    bot_state="answering",
+                )
+            return
+        if _NOT_HELPED.search(event.body) or intent is None or intent.handling in HUMAN_ONLY:
+            hand_over(conv, triaged, language, tried=_("an article that did not help"))
+            return
+    if intent is None or triaged.prediction is None:
+        hand_over(conv, triaged, language, tried=_("nothing: the question was not clear to it"))
+        return
+    if intent.handling in HUMAN_ONLY:
+        hand_over(conv, triaged, language, tried=_("nothing: this topic needs a person"))
+        return
+    article = _answering_article(intent, language, event.body)
+    if article is None or triaged.prediction.confidence < BOT_MIN_CONFIDENCE:
+        hand_over(conv, triaged, language, tried=_("no confident answer"))
+        return
+    title, url, summary = article
+    with translation.override(language):
+        body = "\n\n".join(
+            [
+                _("This article may answer your question:"),
+                f"{title}\n{summary}".strip(),
+                _("Did this help? Reply “yes”, or “no” to talk to a person."),
+            ]
+        )
+        conversations.do_bot_reply(
+            conv.pk,
+            body,
+            data={**_bot_data(language), "article": {"title": title, "url": url}},
+            bot_state="answering",
+        )
+
+
+def _bot_data(language: str) -> dict:
+    from .safety import bot_name
+
+    return {"author": bot_name(language)}
+
+
+def _answering_article(intent: Intent, language: str, text: str):
+    """(title, absolute URL, summary) of the intent's first published article in this
+    language, or of the best search hit."""
+    from exdesk.helpcenter import search, selectors
+
+    articles = {
+        a.slug: a for a in selectors.live_articles(language).filter(slug__in=intent.article_keys)
+    }
+    chosen = next((articles[k] for k in intent.article_keys if k in articles), None)
+    if chosen is None:
+        hits = search.search(text, language, limit=1).hits
+        chosen = hits[0].article if hits else None
+    if chosen is None:
+        return None
+    version = chosen.live_version
+    url = settings.SITE_URL + selectors.article_url(language, chosen.slug)
+    return (version.title if version else chosen.slug, url, getattr(version, "summary", "") or "")
+
+
+def hand_over(conv: Conversation, triaged: Triage, language: str, *, tried: str) -> None:
+    """Leave the agent a summary, and tell the customer a person is coming."""
+    from .safety import security_intent_warning
+
+    intent = triaged.intent
+    with translation.override(language):
+        if intent is not None and intent.handling == Handling.SECURITY:
+            message = security_intent_warning(language)
+        else:
+            message = _("I am passing you to a member of our support team. Please stay here.")
+        conversations.do_bot_reply(
+            conv.pk, message, data=_bot_data(language), bot_state="answering"
+        )
+    facts = ", ".join(f"{k}: {v}" for k, v in triaged.facts.items()) or "—"
+    summary = "\n".join(
+        [
+            _("Assistant's summary"),
+            _("Intent: %(intent)s (confidence %(confidence)s)")
+            % {
+                "intent": intent.name(language) if intent else _("unclear"),
+                "confidence": f"{triaged.prediction.confidence:.2f}" if triaged.prediction else "—",
+            },
+            _("Language: %(language)s · mood: %(mood)s")
+            % {"language": triaged.language, "mood": triaged.sentiment},
+            _("Facts: %(facts)s") % {"facts": facts},
+            _("Tried: %(tried)s") % {"tried": tried},
+        ]
+    )
+    conversations.do_hand_over(
+        conv.pk,
+        summary,
+        data={"intent": intent.slug if intent else "", "facts": triaged.facts},
+    )
