@@ -870,7 +870,11 @@ def do_apply_triage(
 ) -> Conversation:
     """What the assistant read from a message. Priority only ever rises, the team
     changes only while nobody is assigned, and case fields a person filled are kept."""
-    conv = Conversation.objects.select_for_update().select_related("team").get(pk=conversation_id)
+    conv = (
+        Conversation.objects.select_for_update(of=("self",))
+        .select_related("team")
+        .get(pk=conversation_id)
+    )
     merged = dict(conv.entities)
     for key, values in entities.items():
         known = merged.get(key, [])
