@@ -6,6 +6,7 @@ from .choices import (
     ANSWERS_CUSTOMERS,
     ASSIGNS_OTHERS,
     EDITS_RESTRICTED_SECTIONS,
+    MANAGES_ASSISTANT,
     READS_AUDIT_LOG,
     REVIEWS_ARTICLES,
     SEES_ALL_CONVERSATIONS,
@@ -50,3 +51,7 @@ def reviews_articles(user) -> bool:
 
 def edits_restricted_sections(user) -> bool:
     return _role(user) in EDITS_RESTRICTED_SECTIONS
+
+
+def manages_assistant(user) -> bool:
+    return _role(user) in MANAGES_ASSISTANT

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -365,7 +366,7 @@ def _answering_article(intent: Intent, language: str, text: str):
         return None
     version = chosen.live_version
     url = settings.SITE_URL + selectors.article_url(language, chosen.slug)
-    return (version.title if version else chosen.slug, url, getattr(version, "summary", "") or "")
+    return (version.title if version else chosen.slug, url, version.description if version else "")
 
 
 def hand_over(conv: Conversation, triaged: Triage, language: str, *, tried: str) -> None:
@@ -401,3 +402,107 @@ def hand_over(conv: Conversation, triaged: Triage, language: str, *, tried: str)
         summary,
         data={"intent": intent.slug if intent else "", "facts": triaged.facts},
     )
+
+
+# ---------------------------------------------------------------- editing in the console
+
+MAX_EXAMPLE_LENGTH = 500
+
+
+def _check_manager(user) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from exdesk.accounts.permissions import manages_assistant
+
+    if not manages_assistant(user):
+        raise PermissionDenied(_("Your role cannot change the assistant."))
+
+
+def update_intent(user, intent: Intent, **values) -> Intent:
+    from django.core.exceptions import ValidationError
+
+    _check_manager(user)
+    keys = values.pop("article_keys", None)
+    if keys is not None:
+        values["article_keys"] = [k for k in dict.fromkeys(keys) if k]
+    for name, value in values.items():
+        setattr(intent, name, value)
+    if not intent.name_en.strip() or not intent.name_zh_hans.strip():
+        raise ValidationError({"name_en": _("Give the intent a name in both languages.")})
+    intent.save()
+    return intent
+
+
+def add_examples(user, intent: Intent, language: str, text: str, *, held_out: bool = False) -> int:
+    """One example per line; lines already there are skipped. Secrets are never kept,
+    even in examples. Returns how many were added."""
+    from django.core.exceptions import ValidationError
+
+    from . import guard
+
+    _check_manager(user)
+    if language not in ("en", "zh-hans"):
+        raise ValidationError({"language": _("Unknown language.")})
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    lines = [line for line in dict.fromkeys(lines) if line]
+    if not lines:
+        raise ValidationError({"examples": _("Write at least one example, one per line.")})
+    too_long = [line for line in lines if len(line) > MAX_EXAMPLE_LENGTH]
+    if too_long:
+        raise ValidationError(
+            {"examples": _("Use at most %(n)d characters per example.") % {"n": MAX_EXAMPLE_LENGTH}}
+        )
+    lines = [guard.mask(line).text for line in lines]
+    existing = set(
+        IntentExample.objects.filter(intent=intent, language=language).values_list(
+            "text", flat=True
+        )
+    )
+    new = [
+        IntentExample(intent=intent, language=language, text=line, held_out=held_out)
+        for line in lines
+        if line not in existing
+    ]
+    IntentExample.objects.bulk_create(new)
+    return len(new)
+
+
+def delete_example(user, example: IntentExample) -> None:
+    _check_manager(user)
+    example.delete()
+
+
+def save_canned_response(user, response: CannedResponse, **values) -> CannedResponse:
+    """A canned response goes to customers as it is: the agent-reply guard applies."""
+    from django.core.exceptions import ValidationError
+
+    from . import guard
+
+    _check_manager(user)
+    for name, value in values.items():
+        setattr(response, name, value)
+    response.title = response.title.strip()
+    response.body = response.body.strip()
+    if not response.title or not response.body:
+        raise ValidationError({"body": _("Give the response a title and a text.")})
+    if guard.agent_asks_for_secret(response.body):
+        raise ValidationError(
+            {
+                "body": _(
+                    "This text asks the customer for a password, 2FA code, seed phrase or "
+                    "private key. Support never asks for these."
+                )
+            }
+        )
+    response.body = guard.mask(response.body).text
+    response.updated_by = user
+    response.save()
+    return response
+
+
+def request_retraining(user) -> None:
+    """Retrain in the task queue: it takes seconds, longer than a page should wait."""
+    from .tasks import retrain_model
+
+    _check_manager(user)
+    transaction.on_commit(lambda: retrain_model(user.pk))

@@ -52,9 +52,8 @@ def new_request(request):
     )
     if request.method == "POST" and _too_many_posts(request):
         _refuse_flood(form)
-        return render(
-            request, "conversations/portal_new.html", {"form": form, "article": article}, status=429
-        )
+        context = {"form": form, "article": article, "suggest_language": _page_language()}
+        return render(request, "conversations/portal_new.html", context, status=429)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -82,8 +81,13 @@ def new_request(request):
             )
             return redirect("portal:track", token=conversation.tracking_token)
     status = 400 if form.errors else 200
-    context = {"form": form, "article": article}
+    context = {"form": form, "article": article, "suggest_language": _page_language()}
     return render(request, "conversations/portal_new.html", context, status=status)
+
+
+def _page_language() -> str:
+    """The help center's language for this page: its articles are in en or zh-hans."""
+    return "zh-hans" if (translation.get_language() or "en").startswith("zh") else "en"
 
 
 @never_cache

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from exdesk.accounts.decorators import staff_required
 from exdesk.accounts.permissions import answers_customers, assigns_others, writes_articles
+from exdesk.assistant import selectors as assistant
 from exdesk.audit import services as audit
 from exdesk.audit.models import AuditAction
 from exdesk.core.forms import add_service_errors
@@ -77,6 +78,8 @@ def _detail_context(request, conversation, **forms):
         "assignable": assignable,
         # "Turn this answer into an article" (help center).
         "kb_sections": kb_selectors.sections() if writes_articles(request.user) else [],
+        # What the assistant read, and the articles and responses that fit it.
+        "copilot": assistant.copilot(conversation) if answers_customers(request.user) else None,
     }
 
 

@@ -171,6 +171,35 @@ def search_page(request, lang):
     return render(request, "helpcenter/search.html", context)
 
 
+SUGGESTIONS = 4
+SUGGESTIONS_PER_MINUTE = 120
+
+
+@in_language
+def suggest(request, lang):
+    """Articles for a request being typed (the ticket form asks as the customer writes).
+    JSON; not logged as a search: half-typed words are not questions."""
+    from django.http import JsonResponse
+
+    from exdesk.core import ratelimit
+    from exdesk.core.http import client_ip
+
+    query = request.GET.get("q", "").strip()[:300]
+    if not ratelimit.allow(f"suggest:{client_ip(request)}", SUGGESTIONS_PER_MINUTE, 60):
+        return JsonResponse({"articles": [], "error": "rate_limited"}, status=429)
+    hits = search.search(query, lang, limit=SUGGESTIONS).hits if len(query) >= 4 else []
+    articles = [
+        {
+            "title": hit.article.live_version.title,
+            "url": reverse("helpcenter:article", args=[lang, hit.article.slug]),
+            "summary": hit.article.live_version.description,
+        }
+        for hit in hits
+        if hit.article.live_version
+    ]
+    return JsonResponse({"articles": articles})
+
+
 @in_language
 def glossary(request, lang):
     terms = selectors.glossary(lang)

@@ -8,6 +8,7 @@ public_patterns = (
         path("<str:lang>/", public_views.home, name="home"),
         path("<str:lang>/search/", public_views.search_page, name="search"),
         path("<str:lang>/glossary/", public_views.glossary, name="glossary"),
+        path("<str:lang>/suggest/", public_views.suggest, name="suggest"),
         path("<str:lang>/articles/<slug:slug>/", public_views.article, name="article"),
         path("<str:lang>/articles/<slug:slug>/feedback/", public_views.feedback, name="feedback"),
         path("<str:lang>/sections/<slug:slug>/", public_views.section, name="section"),

@@ -32,7 +32,8 @@ def test_evm_addresses_and_their_checksum(raw):
     assume(letters)
     i = letters[0]
     flipped = address[:i] + address[i].swapcase() + address[i + 1 :]
-    assert identify(flipped) is None
+    if flipped[2:] not in (flipped[2:].lower(), flipped[2:].upper()):  # still claims a checksum
+        assert identify(flipped) is None
 
 
 @settings(max_examples=200, deadline=None)
