@@ -66,6 +66,8 @@ def _author(event: Event, names: dict[str, str]) -> str:
         return names.get(username, username)
     if event.author_user is not None:
         return event.author_user.display_name
+    if event.data.get("bot"):
+        return event.data.get("author", "")
     if event.author_customer is not None:
         return str(event.author_customer)
     return ""
@@ -120,6 +122,8 @@ def frames(events: list[Event], *, for_staff: bool) -> list[dict]:
         }
         if for_staff:
             frame["data"] = event.data
+        elif event.data.get("article"):
+            frame["article"] = event.data["article"]  # the bot's answer links its article
         result.append(frame)
     return result
 

@@ -55,7 +55,8 @@ def server():
         postgres_server_url=postgres_server_url(),
         web_workers=web_workers(),
         setup_code=SETUP,
-        env={"EXDESK_CHAT_IDENTITY_SECRET": SECRET},
+        # The bot stays out of these person-to-person chats (test_assistant_chat.py has it).
+        env={"EXDESK_CHAT_IDENTITY_SECRET": SECRET, "EXDESK_ASSISTANT_BOT": "0"},
     ) as running:
         yield running
 

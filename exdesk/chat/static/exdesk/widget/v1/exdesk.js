@@ -573,6 +573,8 @@
     // A file is sent with its name as the body: the link already shows that name.
     const bodyIsFileName = attachments.some((file) => file && file.name === frame.body);
     if (frame.body && !bodyIsFileName) bubble.append(el("p", { class: "text" }, [String(frame.body)]));
+    const article = articleLink(frame.article);
+    if (article) bubble.append(el("p", { class: "article" }, [article]));
     const files = attachments.map(attachmentItem).filter(Boolean);
     if (files.length) bubble.append(el("ul", { class: "files" }, files));
     const meta = el("p", { class: "meta" });
@@ -586,6 +588,16 @@
     if (mine) meta.append(el("span", { class: "status", text: "status_" + status }));
     bubble.append(meta);
     return bubble;
+  }
+
+  // The bot's answer links a help-center article; only http(s) addresses are followed.
+  function articleLink(article) {
+    if (!article || !article.url) return null;
+    let href;
+    try { href = new URL(String(article.url), BASE + "/"); } catch (e) { return null; }
+    if (href.protocol !== "https:" && href.protocol !== "http:") return null;
+    return el("a", { href: href.href, target: "_blank", rel: "noopener noreferrer",
+      "data-testid": "exdesk-article" }, [String(article.title || href.href)]);
   }
 
   function attachmentItem(file) {
