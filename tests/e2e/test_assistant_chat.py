@@ -50,7 +50,9 @@ def conversation_of(page) -> int:
     return page.evaluate("window.exdeskWidget.state().conversation")
 
 
-def test_the_bot_answers_in_chinese_and_the_guard_masks_a_seed_phrase(server, new_page, agent):
+def test_the_bot_answers_in_chinese_and_the_guard_masks_a_seed_phrase(  # noqa: F811
+    server, new_page, agent
+):
     console = agent()  # someone online: the widget offers the chat
     visitor = new_page(locale="zh-CN")
     widget = ChatWidget(visitor).visit().open()
