@@ -312,3 +312,9 @@ NINJA_PAGINATION_PER_PAGE = 25
 ASSISTANT_BOT_ENABLED = env_bool("EXDESK_ASSISTANT_BOT", True)
 ASSISTANT_MIN_CONFIDENCE = float(os.environ.get("EXDESK_ASSISTANT_MIN_CONFIDENCE", "0.45"))
 ASSISTANT_BOT_MIN_CONFIDENCE = float(os.environ.get("EXDESK_ASSISTANT_BOT_MIN_CONFIDENCE", "0.6"))
+# Optional generated answers (assistant/generative.py): an OpenAI-compatible base URL such
+# as https://llm.example/v1. Off when empty; the key is read from the environment only.
+ASSISTANT_LLM_URL = os.environ.get("EXDESK_ASSISTANT_LLM_URL", "")
+ASSISTANT_LLM_MODEL = os.environ.get("EXDESK_ASSISTANT_LLM_MODEL", "")
+ASSISTANT_LLM_KEY = os.environ.get("EXDESK_ASSISTANT_LLM_KEY", "")
+ASSISTANT_LLM_TIMEOUT = float(os.environ.get("EXDESK_ASSISTANT_LLM_TIMEOUT", "10"))

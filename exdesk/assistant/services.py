@@ -327,19 +327,24 @@ def bot_turn(conv: Conversation, event: Event, triaged: Triage) -> None:
     if article is None or triaged.prediction.confidence < BOT_MIN_CONFIDENCE:
         hand_over(conv, triaged, language, tried=_("no confident answer"))
         return
-    title, url, summary = article
+    title, url, summary, text = article
+    from . import generative
+
+    generated = generative.grounded_answer(event.body, language, [(title, text)])
     with translation.override(language):
-        body = "\n\n".join(
-            [
-                _("This article may answer your question:"),
-                f"{title}\n{summary}".strip(),
-                _("Did this help? Reply “yes”, or “no” to talk to a person."),
-            ]
-        )
+        if generated:
+            lead = [generated, _("Source: %(title)s") % {"title": title}]
+        else:
+            lead = [_("This article may answer your question:"), f"{title}\n{summary}".strip()]
+        body = "\n\n".join([*lead, _("Did this help? Reply “yes”, or “no” to talk to a person.")])
         conversations.do_bot_reply(
             conv.pk,
             body,
-            data={**_bot_data(language), "article": {"title": title, "url": url}},
+            data={
+                **_bot_data(language),
+                "article": {"title": title, "url": url},
+                "generated": bool(generated),
+            },
             bot_state="answering",
         )
 
@@ -351,8 +356,8 @@ def _bot_data(language: str) -> dict:
 
 
 def _answering_article(intent: Intent, language: str, text: str):
-    """(title, absolute URL, summary) of the intent's first published article in this
-    language, or of the best search hit."""
+    """(title, absolute URL, summary, Markdown body) of the intent's first published
+    article in this language, or of the best search hit."""
     from exdesk.helpcenter import search, selectors
 
     articles = {
@@ -366,7 +371,9 @@ def _answering_article(intent: Intent, language: str, text: str):
         return None
     version = chosen.live_version
     url = settings.SITE_URL + selectors.article_url(language, chosen.slug)
-    return (version.title if version else chosen.slug, url, version.description if version else "")
+    if version is None:
+        return None
+    return (version.title, url, version.description, version.body)
 
 
 def hand_over(conv: Conversation, triaged: Triage, language: str, *, tried: str) -> None:
