@@ -14,4 +14,5 @@ def retrain_model(user_id: int | None) -> None:
 
     from . import services
 
-    services.retrain(actor=User.objects.filter(pk=user_id).first())
+    actor = User.objects.filter(pk=user_id).first() if user_id is not None else None
+    services.retrain(actor=actor)
