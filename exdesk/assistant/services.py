@@ -275,6 +275,23 @@ def triage_event(event_id: int) -> None:
     )
     if conv.channel == Channel.CHAT and _bot_may_speak(conv):
         bot_turn(conv, event, reading_)
+    elif (
+        conv.channel != Channel.CHAT
+        and reading_.intent is not None
+        and reading_.intent.handling == Handling.SECURITY
+        and not conv.bot_state
+    ):
+        # A ticket about a stolen account or a phishing attempt: the safety steps now,
+        # on the customer's tracking page, while the P0 case waits for Security.
+        from .safety import security_intent_warning
+
+        language = "zh-hans" if reading_.language == "zh-hans" else conv.language
+        conversations.do_bot_reply(
+            conv.pk,
+            security_intent_warning(language),
+            data=_bot_data(language),
+            bot_state=conversations.BOT_HANDED_OVER,
+        )
 
 
 # ---------------------------------------------------------------- the bot

@@ -82,6 +82,9 @@ def test_triage_reads_intent_facts_and_raises_security_to_p0(django_capture_on_c
     conv.refresh_from_db()
     assert conv.intent == "account_stolen" and conv.intent_confidence > 0
     assert conv.priority == Priority.P0 and conv.team.slug == "security"
+    # A ticket gets the safety steps at once (the bot does not otherwise answer tickets).
+    [warning] = _bot_messages(conv)
+    assert "security specialist" in warning.body and "article" not in warning.data
     with django_capture_on_commit_callbacks(execute=True):
         deposit = testing.conversation(
             subject="deposit",
@@ -89,7 +92,7 @@ def test_triage_reads_intent_facts_and_raises_security_to_p0(django_capture_on_c
             "not credited",
         )
     deposit.refresh_from_db()
-    assert deposit.intent == "deposit_not_credited"
+    assert deposit.intent == "deposit_not_credited" and not _bot_messages(deposit)
     assert deposit.coin == "USDT" and deposit.network == "TRC20" and deposit.amount == 250
 
 
