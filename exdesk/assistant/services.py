@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from exdesk.accounts.models import Team
 from exdesk.conversations import services as conversations
-from exdesk.conversations.choices import Channel, Priority
+from exdesk.conversations.choices import Channel, EventKind, Priority
 from exdesk.conversations.models import Category, Conversation, Event
 
 from . import reading
@@ -135,6 +135,15 @@ def retrain(actor=None) -> IntentModel:
     return IntentModel.objects.create(created_by=actor, artifact=model.dumps(), metrics=metrics)
 
 
+def _examples_stamp() -> tuple:
+    from django.db.models import Count, Max
+
+    stamp = IntentExample.objects.filter(held_out=False, intent__active=True).aggregate(
+        n=Count("id"), last=Max("id"), intents=Count("intent", distinct=True)
+    )
+    return stamp["n"], stamp["last"], stamp["intents"]
+
+
 class _LiveModel:
     """The newest stored model, loaded once per process. With none stored yet, one is
     trained from the examples in the database (and kept in memory for as long as they
@@ -157,11 +166,14 @@ class _LiveModel:
                         ("stored", stored),
                     )
                 return self.model
-            rows = _training_rows()
-            if not rows:
-                return None
-            key = ("examples", _fingerprint(rows))
+            # Examples are added and deleted, never edited: their count and newest id,
+            # with the active intents, say whether the set changed (one cheap query on
+            # every message instead of reading them all).
+            key = ("examples", *_examples_stamp())
             if self.key != key:
+                rows = _training_rows()
+                if not rows:
+                    return None
                 self.model, self.key = train(rows)[0], key
             return self.model
 
@@ -256,6 +268,13 @@ def triage_event(event_id: int) -> None:
     if event is None or not event.body:
         return
     conv = event.conversation
+    if conv.channel == Channel.CHAT and (
+        conv.bot_state == conversations.BOT_HANDED_OVER
+        or conv.events.filter(kind=EventKind.CUSTOMER_MESSAGE, seq__gt=event.seq).exists()
+    ):
+        # A person has the chat, or a newer message is queued and will be read instead:
+        # when the queue runs behind, old messages cost one query, not a triage.
+        return
     reading_ = triage(event.body, default_language=conv.language, vip_tier=conv.customer.vip_tier)
     prediction = reading_.prediction
     confidence = round(prediction.confidence, 3) if prediction else None
@@ -263,18 +282,23 @@ def triage_event(event_id: int) -> None:
         # "no, that did not help" says nothing new about what the case is about.
         reading_.intent = Intent.objects.filter(slug=conv.intent).first()
         confidence = conv.intent_confidence
-    conv = conversations.do_apply_triage(
-        conv.pk,
-        intent=reading_.intent.slug if reading_.intent else "",
-        confidence=confidence,
-        sentiment=reading_.sentiment,
-        entities=reading_.facts,
-        priority=reading_.priority,
-        team=reading_.team,
-        category=reading_.category,
-    )
+    # What the bot would answer is found before the transaction: a search, and with
+    # generated answers an HTTP call, must not hold the database's write lock.
+    answer = None
+    if conv.channel == Channel.CHAT and _bot_may_speak(conv) and _may_answer(reading_):
+        answer = _prepared_answer(reading_, event.body, _reply_language(conv, reading_))
+    with transaction.atomic():
+        _record_and_answer(conv, event, reading_, confidence, answer)
+
+
+def _record_and_answer(conv, event, reading_: Triage, confidence, answer) -> None:
+    """All the writes of one triage: one lock, one transaction, work computed first."""
+    turn = None
     if conv.channel == Channel.CHAT and _bot_may_speak(conv):
-        bot_turn(conv, event, reading_)
+        turn = bot_turn(conv, event, reading_, answer) if settings.ASSISTANT_BOT_ENABLED else None
+        if turn is None:
+            # No bot: the first reading is all a person needs; later messages are theirs.
+            turn = Turn(bot_state=conversations.BOT_HANDED_OVER)
     elif (
         conv.channel != Channel.CHAT
         and reading_.intent is not None
@@ -285,13 +309,27 @@ def triage_event(event_id: int) -> None:
         # on the customer's tracking page, while the P0 case waits for Security.
         from .safety import security_intent_warning
 
-        language = "zh-hans" if reading_.language == "zh-hans" else conv.language
-        conversations.do_bot_reply(
-            conv.pk,
-            security_intent_warning(language),
-            data=_bot_data(language),
+        language = _reply_language(conv, reading_)
+        turn = Turn(
+            replies=[(security_intent_warning(language), _bot_data(language))],
             bot_state=conversations.BOT_HANDED_OVER,
         )
+    turn = turn or Turn()
+    conversations.do_assistant_turn(
+        conv.pk,
+        triage={
+            "intent": reading_.intent.slug if reading_.intent else "",
+            "confidence": confidence,
+            "sentiment": reading_.sentiment,
+            "entities": reading_.facts,
+            "priority": reading_.priority,
+            "team": reading_.team,
+            "category": reading_.category,
+        },
+        replies=turn.replies,
+        note=turn.note,
+        bot_state=turn.bot_state,
+    )
 
 
 # ---------------------------------------------------------------- the bot
@@ -311,59 +349,94 @@ _HELPED = re.compile(
 
 def _bot_may_speak(conv: Conversation) -> bool:
     return (
-        settings.ASSISTANT_BOT_ENABLED
-        and conv.bot_state != conversations.BOT_HANDED_OVER
+        conv.bot_state != conversations.BOT_HANDED_OVER
         and conv.assignee_id is None
         and conv.first_response_at is None
     )
 
 
-def bot_turn(conv: Conversation, event: Event, triaged: Triage) -> None:
-    language = "zh-hans" if triaged.language == "zh-hans" else conv.language
+def _reply_language(conv: Conversation, triaged: Triage) -> str:
+    return "zh-hans" if triaged.language == "zh-hans" else conv.language
+
+
+def _may_answer(triaged: Triage) -> bool:
+    return (
+        triaged.intent is not None
+        and triaged.intent.handling not in HUMAN_ONLY
+        and triaged.prediction is not None
+        and triaged.prediction.confidence >= BOT_MIN_CONFIDENCE
+    )
+
+
+@dataclass
+class Turn:
+    """What the assistant says and notes in one step (written by do_assistant_turn)."""
+
+    replies: list[tuple[str, dict]] = field(default_factory=list)
+    note: tuple[str, dict] | None = None
+    bot_state: str | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    title: str
+    url: str
+    summary: str
+    generated: str | None
+
+
+def _prepared_answer(triaged: Triage, question: str, language: str) -> Answer | None:
+    from . import generative
+
+    assert triaged.intent is not None
+    article = _answering_article(triaged.intent, language, question)
+    if article is None:
+        return None
+    title, url, summary, text = article
+    return Answer(
+        title, url, summary, generative.grounded_answer(question, language, [(title, text)])
+    )
+
+
+def bot_turn(conv: Conversation, event: Event, triaged: Triage, answer: Answer | None) -> Turn:
+    language = _reply_language(conv, triaged)
     intent = triaged.intent
     if conv.bot_state == "answering":
         if _HELPED.search(event.body) and not _NOT_HELPED.search(event.body):
             with translation.override(language):
-                conversations.do_bot_reply(
-                    conv.pk,
-                    _("Glad that helped. Write here any time if you need anything else."),
-                    data=_bot_data(language),
-                    bot_state="answering",
-                )
-            return
-        if _NOT_HELPED.search(event.body) or intent is None or intent.handling in HUMAN_ONLY:
-            hand_over(conv, triaged, language, tried=_("an article that did not help"))
-            return
+                thanks = _("Glad that helped. Write here any time if you need anything else.")
+            return Turn(replies=[(thanks, _bot_data(language))], bot_state="answering")
+        # One article per chat: anything but "that helped" goes to a person.
+        return hand_over(triaged, language, tried=_("an article that did not help"))
+    if intent is not None and intent.slug == "greeting":
+        # "Hello" is not a question yet: invite it, and read the next message.
+        with translation.override(language):
+            invite = _("Hello! Tell me what happened, and I will find the answer or a person.")
+        if conv.bot_state == "greeted":
+            return Turn()
+        return Turn(replies=[(invite, _bot_data(language))], bot_state="greeted")
     if intent is None or triaged.prediction is None:
-        hand_over(conv, triaged, language, tried=_("nothing: the question was not clear to it"))
-        return
+        return hand_over(triaged, language, tried=_("nothing: the question was not clear to it"))
     if intent.handling in HUMAN_ONLY:
-        hand_over(conv, triaged, language, tried=_("nothing: this topic needs a person"))
-        return
-    article = _answering_article(intent, language, event.body)
-    if article is None or triaged.prediction.confidence < BOT_MIN_CONFIDENCE:
-        hand_over(conv, triaged, language, tried=_("no confident answer"))
-        return
-    title, url, summary, text = article
-    from . import generative
-
-    generated = generative.grounded_answer(event.body, language, [(title, text)])
+        return hand_over(triaged, language, tried=_("nothing: this topic needs a person"))
+    if answer is None or not _may_answer(triaged):
+        return hand_over(triaged, language, tried=_("no confident answer"))
+    title, url, generated = answer.title, answer.url, answer.generated
     with translation.override(language):
         if generated:
             lead = [generated, _("Source: %(title)s") % {"title": title}]
         else:
-            lead = [_("This article may answer your question:"), f"{title}\n{summary}".strip()]
+            lead = [
+                _("This article may answer your question:"),
+                f"{title}\n{answer.summary}".strip(),
+            ]
         body = "\n\n".join([*lead, _("Did this help? Reply “yes”, or “no” to talk to a person.")])
-        conversations.do_bot_reply(
-            conv.pk,
-            body,
-            data={
-                **_bot_data(language),
-                "article": {"title": title, "url": url},
-                "generated": bool(generated),
-            },
-            bot_state="answering",
-        )
+    data = {
+        **_bot_data(language),
+        "article": {"title": title, "url": url},
+        "generated": bool(generated),
+    }
+    return Turn(replies=[(body, data)], bot_state="answering")
 
 
 def _bot_data(language: str) -> dict:
@@ -393,8 +466,8 @@ def _answering_article(intent: Intent, language: str, text: str):
     return (version.title, url, version.description, version.body)
 
 
-def hand_over(conv: Conversation, triaged: Triage, language: str, *, tried: str) -> None:
-    """Leave the agent a summary, and tell the customer a person is coming."""
+def hand_over(triaged: Triage, language: str, *, tried: str) -> Turn:
+    """Tell the customer a person is coming, and leave the agent a summary."""
     from .safety import security_intent_warning
 
     intent = triaged.intent
@@ -403,9 +476,6 @@ def hand_over(conv: Conversation, triaged: Triage, language: str, *, tried: str)
             message = security_intent_warning(language)
         else:
             message = _("I am passing you to a member of our support team. Please stay here.")
-        conversations.do_bot_reply(
-            conv.pk, message, data=_bot_data(language), bot_state="answering"
-        )
     facts = ", ".join(f"{k}: {v}" for k, v in triaged.facts.items()) or "—"
     summary = "\n".join(
         [
@@ -421,10 +491,10 @@ def hand_over(conv: Conversation, triaged: Triage, language: str, *, tried: str)
             _("Tried: %(tried)s") % {"tried": tried},
         ]
     )
-    conversations.do_hand_over(
-        conv.pk,
-        summary,
-        data={"intent": intent.slug if intent else "", "facts": triaged.facts},
+    return Turn(
+        replies=[(message, _bot_data(language))],
+        note=(summary, {"intent": intent.slug if intent else "", "facts": triaged.facts}),
+        bot_state=conversations.BOT_HANDED_OVER,
     )
 
 

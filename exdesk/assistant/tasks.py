@@ -1,4 +1,25 @@
-from huey.contrib.djhuey import db_task
+import logging
+
+from huey.contrib.djhuey import db_task, on_startup
+
+log = logging.getLogger(__name__)
+
+
+@on_startup()
+def warm_up() -> None:
+    """Load (or train) the intent model and the language detector when the worker starts,
+    not on the first customer message: a burst of new chats should not wait for it."""
+    from django.db import DatabaseError, close_old_connections
+
+    from . import reading, services
+
+    try:
+        services.live_model.get()
+        reading.detect_language("warm up the detector", "en")
+    except DatabaseError:
+        log.warning("assistant warm-up skipped: the database is not ready")
+    finally:
+        close_old_connections()
 
 
 @db_task(retries=3, retry_delay=5)

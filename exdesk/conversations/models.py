@@ -97,8 +97,8 @@ class Conversation(models.Model):
     intent_confidence = models.FloatField(_("intent confidence"), null=True, blank=True)
     sentiment = models.CharField(_("sentiment"), max_length=12, blank=True)
     entities = models.JSONField(_("entities"), default=dict, blank=True)
-    # "" the bot has not spoken; "answering" it offered an article and waits for the
-    # customer's verdict; "handed_over" a person has it.
+    # "" the bot has not spoken; "greeted" it answered a hello; "answering" it offered an
+    # article and waits for the customer's verdict; "handed_over" a person has it.
     bot_state = models.CharField(max_length=12, blank=True)
     # "<api user id>:<Idempotency-Key>" of the API call that opened it: a retried call
     # returns this conversation instead of opening a second one.

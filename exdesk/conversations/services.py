@@ -238,6 +238,9 @@ def check_client_id(client_id: str | None) -> str | None:
 # ---------------------------------------------------------------- the assistant
 
 BOT_HANDED_OVER = "handed_over"
+# Messages past this point of a timeline are not triaged: by then a person has the case,
+# and a long chat should not keep the task queue busy.
+TRIAGED_EVENTS = 20
 
 
 def _triage(event_id: int) -> None:
@@ -465,8 +468,8 @@ def do_add_customer_message(
             return conv.events.get(client_id=client_id)
         if masked.found:
             _secret_shared(conv, masked)
-        if conv.bot_state != BOT_HANDED_OVER:
-            # The assistant reads messages until a person has the conversation.
+        if conv.bot_state != BOT_HANDED_OVER and event.seq <= TRIAGED_EVENTS:
+            # The assistant reads the first messages until a person has the conversation.
             _after_commit(_triage, event.pk)
         _attach(conv, event, checked, stored)
         _attach_stored(conv, event, stored_files)
@@ -857,35 +860,39 @@ def _assistant_change(conv: Conversation, kind: str, old, new) -> None:
 
 
 @transaction.atomic
-def do_apply_triage(
+def do_assistant_turn(
     conversation_id: int,
     *,
-    intent: str,
-    confidence: float | None,
-    sentiment: str,
-    entities: dict,
-    priority: str | None = None,
-    team: Team | None = None,
-    category: Category | None = None,
+    triage: dict,
+    replies: Sequence[tuple[str, dict]] = (),
+    note: tuple[str, dict] | None = None,
+    bot_state: str | None = None,
 ) -> Conversation:
-    """What the assistant read from a message. Priority only ever rises, the team
-    changes only while nobody is assigned, and case fields a person filled are kept."""
+    """What the assistant read from a message, and what it said and noted, under one lock.
+
+    ``triage``: intent, confidence, sentiment, entities, and priority / team / category
+    hints. Priority only ever rises, the team changes only while nobody is assigned, and
+    case fields a person filled are kept. ``replies`` are shown to the customer as
+    support's (``data["bot"]``); ``note`` is an internal note for the agent. The chat
+    message path waits for this lock, so everything is computed before it is taken."""
     conv = (
         Conversation.objects.select_for_update(of=("self",))
         .select_related("team")
         .get(pk=conversation_id)
     )
+    entities = triage.get("entities") or {}
     merged = dict(conv.entities)
     for key, values in entities.items():
         known = merged.get(key, [])
         merged[key] = known + [v for v in values if v not in known]
     changes: dict[str, Any] = {
-        "intent": intent,
-        "intent_confidence": confidence,
-        "sentiment": sentiment,
+        "intent": triage.get("intent", ""),
+        "intent_confidence": triage.get("confidence"),
+        "sentiment": triage.get("sentiment", ""),
         "entities": merged,
     }
     changes.update(_case_fields_from(conv, entities))
+    priority, team, category = triage.get("priority"), triage.get("team"), triage.get("category")
     if priority and priority < conv.priority:  # "p0" < "p1" < "p2" < "p3"
         _assistant_change(conv, EventKind.PRIORITY_CHANGE, conv.priority, priority)
         changes["priority"] = priority
@@ -896,6 +903,13 @@ def do_apply_triage(
         changes["team"] = team
     if category is not None and conv.category_id is None:
         changes["category"] = category
+    for body, data in replies:
+        _append(conv, EventKind.AGENT_REPLY, body=body, data={**data, "bot": True})
+    if note is not None:
+        body, data = note
+        _append(conv, EventKind.INTERNAL_NOTE, body=body, data={**data, "by": "assistant"})
+    if bot_state is not None:
+        changes["bot_state"] = bot_state
     _touch(conv, **changes)
     return conv
 
@@ -918,21 +932,3 @@ def _case_fields_from(conv: Conversation, entities: dict) -> dict[str, Any]:
         with contextlib.suppress(ArithmeticError, KeyError, TypeError):
             found["amount"] = Decimal(entities["amounts"][0]["value"])
     return found
-
-
-@transaction.atomic
-def do_bot_reply(conversation_id: int, body: str, *, data: dict, bot_state: str) -> Event:
-    """A message from the assistant, shown to the customer as support's."""
-    conv = Conversation.objects.select_for_update().get(pk=conversation_id)
-    event = _append(conv, EventKind.AGENT_REPLY, body=body, data={**data, "bot": True})
-    _touch(conv, bot_state=bot_state)
-    return event
-
-
-@transaction.atomic
-def do_hand_over(conversation_id: int, summary: str, *, data: dict) -> Event:
-    """The assistant stops and leaves the agent a note of what it read and tried."""
-    conv = Conversation.objects.select_for_update().get(pk=conversation_id)
-    event = _append(conv, EventKind.INTERNAL_NOTE, body=summary, data={**data, "by": "assistant"})
-    _touch(conv, bot_state=BOT_HANDED_OVER)
-    return event

@@ -154,3 +154,14 @@ def test_the_live_model_follows_edited_examples():
     stored = services.retrain()
     assert stored.metrics["examples"] >= 36 * 40 and stored.metrics["accuracy"] > 0.7
     assert services.live_model.get().predict("when will you list my token").label == "listing"
+
+
+def test_a_hello_is_greeted_once_and_one_article_is_all_the_bot_offers(bot):
+    conv = bot("hello")
+    [greeting] = _bot_messages(conv)
+    assert "article" not in greeting.data and conv.bot_state == "greeted"
+    conv = bot("my USDT deposit has not arrived after two hours", conversation=conv)
+    assert conv.bot_state == "answering" and "article" in _bot_messages(conv)[-1].data
+    conv = bot("how long do withdrawals take", conversation=conv)
+    assert conv.bot_state == conversations.BOT_HANDED_OVER
+    assert len(_bot_messages(conv)) == 3  # hello, the article, "passing you to a person"
