@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 
 from .classifier import IntentClassifier
@@ -44,24 +44,21 @@ def first_shots(texts: list[str], labels: list[str], shots: int):
 
 def per_label(truth: list[str], predicted: list[str]) -> dict[str, dict[str, float]]:
     """Precision, recall, F1 and support of every label in ``truth``."""
-    true_pos: Counter[str] = Counter()
-    said: Counter[str] = Counter(predicted)
-    support: Counter[str] = Counter(truth)
-    for t, p in zip(truth, predicted, strict=True):
-        if t == p:
-            true_pos[t] += 1
-    scores: dict[str, dict[str, float]] = defaultdict(dict)
-    for label in sorted(support):
-        precision = true_pos[label] / said[label] if said[label] else 0.0
-        recall = true_pos[label] / support[label]
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        scores[label] = {
-            "precision": precision,
-            "recall": recall,
-            "f1": f1,
-            "support": support[label],
+    from sklearn.metrics import precision_recall_fscore_support
+
+    labels = sorted(set(truth))
+    precision, recall, f1, support = precision_recall_fscore_support(
+        truth, predicted, labels=labels, zero_division=0
+    )
+    return {
+        label: {
+            "precision": float(p),
+            "recall": float(r),
+            "f1": float(f),
+            "support": int(n),
         }
-    return dict(scores)
+        for label, p, r, f, n in zip(labels, precision, recall, f1, support, strict=True)
+    }
 
 
 def _percentile(values: list[float], fraction: float) -> float:

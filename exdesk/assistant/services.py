@@ -3,7 +3,6 @@ message, and the bot's turn in a chat. Views, the CLI and tasks call these."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 import threading
 import time
@@ -12,18 +11,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Max
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from exdesk.accounts.models import Team
+from exdesk.accounts.permissions import manages_assistant
 from exdesk.conversations import services as conversations
 from exdesk.conversations.choices import Channel, EventKind, Priority
 from exdesk.conversations.models import Category, Conversation, Event
 
-from . import reading
+from . import generative, guard, reading
 from .classifier import IntentClassifier, Prediction
 from .models import HUMAN_ONLY, CannedResponse, Handling, Intent, IntentExample, IntentModel
+from .safety import bot_name, security_intent_warning
 
 INTENTS_DIR = Path(__file__).resolve().parent / "intents"
 # Below this calibrated confidence the assistant does not trust its reading.
@@ -107,13 +110,6 @@ def _training_rows() -> list[tuple[str, str]]:
     )
 
 
-def _fingerprint(rows) -> str:
-    digest = hashlib.sha256()
-    for text, label in sorted(rows):
-        digest.update(f"{label}\t{text}\n".encode())
-    return digest.hexdigest()
-
-
 def train(rows: list[tuple[str, str]]) -> tuple[IntentClassifier, dict]:
     if not rows:
         raise ValueError(_("There are no examples to learn from."))
@@ -123,7 +119,6 @@ def train(rows: list[tuple[str, str]]) -> tuple[IntentClassifier, dict]:
         "examples": len(rows),
         "intents": len({label for _t, label in rows}),
         "train_seconds": round(time.perf_counter() - started, 2),
-        "fingerprint": _fingerprint(rows),
     }
     return model, metrics
 
@@ -136,8 +131,6 @@ def retrain(actor=None) -> IntentModel:
 
 
 def _examples_stamp() -> tuple:
-    from django.db.models import Count, Max
-
     stamp = IntentExample.objects.filter(held_out=False, intent__active=True).aggregate(
         n=Count("id"), last=Max("id"), intents=Count("intent", distinct=True)
     )
@@ -307,8 +300,6 @@ def _record_and_answer(conv, event, reading_: Triage, confidence, answer) -> Non
     ):
         # A ticket about a stolen account or a phishing attempt: the safety steps now,
         # on the customer's tracking page, while the P0 case waits for Security.
-        from .safety import security_intent_warning
-
         language = _reply_language(conv, reading_)
         turn = Turn(
             replies=[(security_intent_warning(language), _bot_data(language))],
@@ -386,8 +377,6 @@ class Answer:
 
 
 def _prepared_answer(triaged: Triage, question: str, language: str) -> Answer | None:
-    from . import generative
-
     assert triaged.intent is not None
     article = _answering_article(triaged.intent, language, question)
     if article is None:
@@ -440,8 +429,6 @@ def bot_turn(conv: Conversation, event: Event, triaged: Triage, answer: Answer |
 
 
 def _bot_data(language: str) -> dict:
-    from .safety import bot_name
-
     return {"author": bot_name(language)}
 
 
@@ -468,8 +455,6 @@ def _answering_article(intent: Intent, language: str, text: str):
 
 def hand_over(triaged: Triage, language: str, *, tried: str) -> Turn:
     """Tell the customer a person is coming, and leave the agent a summary."""
-    from .safety import security_intent_warning
-
     intent = triaged.intent
     with translation.override(language):
         if intent is not None and intent.handling == Handling.SECURITY:
@@ -504,17 +489,11 @@ MAX_EXAMPLE_LENGTH = 500
 
 
 def _check_manager(user) -> None:
-    from django.core.exceptions import PermissionDenied
-
-    from exdesk.accounts.permissions import manages_assistant
-
     if not manages_assistant(user):
         raise PermissionDenied(_("Your role cannot change the assistant."))
 
 
 def update_intent(user, intent: Intent, **values) -> Intent:
-    from django.core.exceptions import ValidationError
-
     _check_manager(user)
     keys = values.pop("article_keys", None)
     if keys is not None:
@@ -530,9 +509,6 @@ def update_intent(user, intent: Intent, **values) -> Intent:
 def add_examples(user, intent: Intent, language: str, text: str, *, held_out: bool = False) -> int:
     """One example per line; lines already there are skipped. Secrets are never kept,
     even in examples. Returns how many were added."""
-    from django.core.exceptions import ValidationError
-
-    from . import guard
 
     _check_manager(user)
     if language not in ("en", "zh-hans"):
@@ -568,9 +544,6 @@ def delete_example(user, example: IntentExample) -> None:
 
 def save_canned_response(user, response: CannedResponse, **values) -> CannedResponse:
     """A canned response goes to customers as it is: the agent-reply guard applies."""
-    from django.core.exceptions import ValidationError
-
-    from . import guard
 
     _check_manager(user)
     for name, value in values.items():

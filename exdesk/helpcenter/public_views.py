@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -179,11 +179,6 @@ SUGGESTIONS_PER_MINUTE = 120
 def suggest(request, lang):
     """Articles for a request being typed (the ticket form asks as the customer writes).
     JSON; not logged as a search: half-typed words are not questions."""
-    from django.http import JsonResponse
-
-    from exdesk.core import ratelimit
-    from exdesk.core.http import client_ip
-
     query = request.GET.get("q", "").strip()[:300]
     if not ratelimit.allow(f"suggest:{client_ip(request)}", SUGGESTIONS_PER_MINUTE, 60):
         return JsonResponse({"articles": [], "error": "rate_limited"}, status=429)
