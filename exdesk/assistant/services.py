@@ -3,6 +3,7 @@ message, and the bot's turn in a chat. Views, the CLI and tasks call these."""
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -24,9 +25,11 @@ from exdesk.conversations.choices import Channel, EventKind, Priority
 from exdesk.conversations.models import Category, Conversation, Event
 
 from . import generative, guard, reading
-from .classifier import IntentClassifier, Prediction
+from .classifier import IntentClassifier, OutdatedModel, Prediction
 from .models import HUMAN_ONLY, CannedResponse, Handling, Intent, IntentExample, IntentModel
 from .safety import bot_name, security_intent_warning
+
+log = logging.getLogger(__name__)
 
 INTENTS_DIR = Path(__file__).resolve().parent / "intents"
 # Below this calibrated confidence the assistant does not trust its reading.
@@ -152,13 +155,16 @@ class _LiveModel:
         stored = latest.first()
         with self.lock:
             if stored is not None:
-                if self.key != ("stored", stored):
-                    artifact = IntentModel.objects.values_list("artifact", flat=True).get(pk=stored)
-                    self.model, self.key = (
-                        IntentClassifier.loads(bytes(artifact)),
-                        ("stored", stored),
-                    )
-                return self.model
+                if self.key == ("stored", stored):
+                    return self.model
+                artifact = IntentModel.objects.values_list("artifact", flat=True).get(pk=stored)
+                try:
+                    self.model = IntentClassifier.loads(bytes(artifact))
+                    self.key = ("stored", stored)
+                    return self.model
+                except OutdatedModel:
+                    # After an upgrade: answer from the examples until someone retrains.
+                    log.warning("intent model %s predates this version; retrain it", stored)
             # Examples are added and deleted, never edited: their count and newest id,
             # with the active intents, say whether the set changed (one cheap query on
             # every message instead of reading them all).

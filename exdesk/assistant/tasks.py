@@ -14,7 +14,11 @@ def warm_up() -> None:
     from . import reading, services
 
     try:
-        services.live_model.get()
+        model = services.live_model.get()
+        if model is not None:
+            # The first prediction loads the sentence model (and builds its int8 copy
+            # once per installation) and jieba's dictionary.
+            model.predict("warm up the models")
         reading.detect_language("warm up the detector", "en")
     except DatabaseError:
         log.warning("assistant warm-up skipped: the database is not ready")

@@ -1,12 +1,21 @@
 """The assistant on real conversations: the guard before storage, triage, the bot's turn."""
 
+import copy
+import pickle
+
 import pytest
 from django.core.exceptions import ValidationError
 from mnemonic import Mnemonic
 
 from exdesk import testing
 from exdesk.assistant import services
-from exdesk.assistant.models import GuardDirection, GuardRecord, Intent, IntentExample
+from exdesk.assistant.models import (
+    GuardDirection,
+    GuardRecord,
+    Intent,
+    IntentExample,
+    IntentModel,
+)
 from exdesk.chat import services as chat
 from exdesk.chat.services import Visitor
 from exdesk.conversations import services as conversations
@@ -154,6 +163,19 @@ def test_the_live_model_follows_edited_examples():
     stored = services.retrain()
     assert stored.metrics["examples"] >= 36 * 40 and stored.metrics["accuracy"] > 0.7
     assert services.live_model.get().predict("when will you list my token").label == "listing"
+
+
+def test_a_model_stored_by_an_earlier_version_is_not_run(caplog):
+    from_examples = services.live_model.get()
+    old = copy.copy(from_examples)
+    del old.format  # as pickled before models carried a format
+    IntentModel.objects.create(artifact=pickle.dumps(old), metrics={})
+    with caplog.at_level("WARNING"):
+        model = services.live_model.get()
+    assert model is from_examples  # still the one trained from the examples
+    assert "predates this version" in caplog.text
+    stored = services.retrain()
+    assert services.live_model.get() is not from_examples and stored.pk
 
 
 def test_a_hello_is_greeted_once_and_one_article_is_all_the_bot_offers(bot):
