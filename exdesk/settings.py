@@ -310,6 +310,8 @@ NINJA_PAGINATION_PER_PAGE = 25
 # The assistant (exdesk/assistant): the bot answers chats from the knowledge base until
 # a person takes over; below these calibrated confidences it hands over instead.
 ASSISTANT_BOT_ENABLED = env_bool("EXDESK_ASSISTANT_BOT", True)
+# Where the sentence model's int8 copy is built once (docs/assistant.md).
+ASSISTANT_MODEL_CACHE = Path(os.environ.get("EXDESK_MODEL_CACHE_DIR", DATA_DIR / "models"))
 ASSISTANT_MIN_CONFIDENCE = float(os.environ.get("EXDESK_ASSISTANT_MIN_CONFIDENCE", "0.45"))
 ASSISTANT_BOT_MIN_CONFIDENCE = float(os.environ.get("EXDESK_ASSISTANT_BOT_MIN_CONFIDENCE", "0.6"))
 # Optional generated answers (assistant/generative.py): an OpenAI-compatible base URL such

@@ -6,6 +6,10 @@ import tempfile
 os.environ.setdefault("EXDESK_DEBUG", "0")
 os.environ.setdefault("EXDESK_SECRET_KEY", "test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("EXDESK_DATA_DIR", tempfile.mkdtemp(prefix="exdesk-test-"))
+# Every test process and test server shares one build of the sentence model's int8 copy.
+os.environ.setdefault(
+    "EXDESK_MODEL_CACHE_DIR", os.path.join(tempfile.gettempdir(), "exdesk-test-models")
+)
 
 from exdesk.settings import *  # noqa: F403
 from exdesk.settings import HUEY

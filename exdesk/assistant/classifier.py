@@ -58,7 +58,8 @@ class SentenceEncoder:
     weights for every message. On first use it is rewritten once, in place of a
     download: weights folded to fp32, then quantised for int8 arithmetic
     (onnxruntime's dynamic quantisation) — four times faster, same accuracy on
-    Banking77 (docs/assistant.md). The result is cached under ``cache_dir``."""
+    Banking77 (docs/assistant.md). The result is cached under ``cache_dir``
+    (``EXDESK_MODEL_CACHE_DIR``, by default ``EXDESK_DATA_DIR/models``)."""
 
     def __init__(self, cache_dir: Path) -> None:
         import onnxruntime
@@ -159,7 +160,7 @@ def _int8_model(cache_dir: Path) -> Path:
 def sentence_encoder() -> SentenceEncoder:
     from django.conf import settings
 
-    return SentenceEncoder(Path(settings.DATA_DIR) / "models")
+    return SentenceEncoder(Path(settings.ASSISTANT_MODEL_CACHE))
 
 
 @dataclass(frozen=True)
