@@ -1,0 +1,83 @@
+"""How many agents a queue needs: Erlang C (M/M/N, callers wait, nobody gives up).
+
+Plain arithmetic, no Django: the staffing page, the API, the widget's expected wait and
+the routing simulation all call these functions.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+# Past this many agents the answer is not a staffing question any more.
+MAX_AGENTS = 10_000
+
+
+def erlang_b(agents: int, traffic: float) -> float:
+    """Probability that an arrival finds every agent busy in a loss system, by the
+    stable recursion B(n) = A·B(n-1) / (n + A·B(n-1)), B(0) = 1."""
+    blocking = 1.0
+    for n in range(1, agents + 1):
+        blocking = traffic * blocking / (n + traffic * blocking)
+    return blocking
+
+
+def erlang_c(agents: int, traffic: float) -> float:
+    """Probability that an arrival waits (all ``agents`` busy) with ``traffic`` Erlangs
+    offered. 1.0 when the queue is unstable (traffic ≥ agents)."""
+    if agents <= 0 or traffic >= agents:
+        return 1.0
+    if traffic <= 0:
+        return 0.0
+    blocking = erlang_b(agents, traffic)
+    return agents * blocking / (agents - traffic * (1 - blocking))
+
+
+@dataclass(frozen=True)
+class Staffing:
+    agents: int
+    traffic_erlangs: float
+    probability_of_waiting: float
+    service_level: float  # share answered within the target
+    average_wait_seconds: float
+    occupancy: float
+
+
+def measure(
+    agents: int, arrivals_per_hour: float, handling_seconds: float, target_seconds: float
+) -> Staffing:
+    """What ``agents`` achieve for this load."""
+    traffic = arrivals_per_hour * handling_seconds / 3600
+    waiting = erlang_c(agents, traffic)
+    if traffic >= agents:
+        return Staffing(agents, traffic, 1.0, 0.0, math.inf, 1.0)
+    spare = agents - traffic
+    # P(wait > t) = C · exp(-(N - A) · t / AHT)
+    service_level = 1 - waiting * math.exp(-spare * target_seconds / handling_seconds)
+    average_wait = waiting * handling_seconds / spare
+    return Staffing(agents, traffic, waiting, service_level, average_wait, traffic / agents)
+
+
+def agents_needed(
+    arrivals_per_hour: float,
+    handling_seconds: float,
+    target_seconds: float,
+    service_level: float,
+    max_occupancy: float = 1.0,
+) -> Staffing:
+    """The fewest agents that answer ``service_level`` of arrivals within
+    ``target_seconds`` (and keep occupancy at or under ``max_occupancy``)."""
+    if arrivals_per_hour < 0 or handling_seconds <= 0 or target_seconds < 0:
+        raise ValueError("arrivals must be ≥ 0, handling time > 0 and the target ≥ 0")
+    if not 0 < service_level < 1:
+        raise ValueError("the service level is a share between 0 and 1, e.g. 0.8")
+    if not 0 < max_occupancy <= 1:
+        raise ValueError("the maximum occupancy is a share between 0 and 1")
+    traffic = arrivals_per_hour * handling_seconds / 3600
+    agents = max(1, math.floor(traffic) + 1)
+    while agents <= MAX_AGENTS:
+        result = measure(agents, arrivals_per_hour, handling_seconds, target_seconds)
+        if result.service_level >= service_level and result.occupancy <= max_occupancy:
+            return result
+        agents += 1
+    raise ValueError("this load needs more agents than exdesk plans for")
