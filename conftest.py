@@ -3,6 +3,16 @@
 import pytest
 
 
+def pytest_sessionstart(session):
+    """Train the default intent model once, before test processes and test servers
+    start: they all find it in the shared model cache instead of each training it."""
+    if hasattr(session.config, "workerinput"):
+        return  # an xdist worker: the controller did it
+    from exdesk.assistant import services
+
+    services.trained_from(services.default_training_rows())
+
+
 def pytest_report_header(config):
     from django.conf import settings
 

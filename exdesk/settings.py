@@ -309,6 +309,8 @@ NINJA_PAGINATION_PER_PAGE = 25
 
 # The assistant (exdesk/assistant): the bot answers chats from the knowledge base until
 # a person takes over; below these calibrated confidences it hands over instead.
+# Routing hands waiting conversations to agents (docs/routing.md).
+ROUTING_ENABLED = env_bool("EXDESK_ROUTING", True)
 ASSISTANT_BOT_ENABLED = env_bool("EXDESK_ASSISTANT_BOT", True)
 # Where the sentence model's int8 copy is built once (docs/assistant.md).
 ASSISTANT_MODEL_CACHE = Path(os.environ.get("EXDESK_MODEL_CACHE_DIR", DATA_DIR / "models"))

@@ -27,3 +27,5 @@ if DATABASES["default"]["ENGINE"] == "exdesk.core.sqlite":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}  # noqa: F405
 # The bot's messages would change every chat test's timeline: its own tests turn it on.
 ASSISTANT_BOT_ENABLED = False
+# Likewise routing would assign every test's conversations: its own tests turn it on.
+ROUTING_ENABLED = False

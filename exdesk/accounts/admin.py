@@ -41,7 +41,10 @@ class StaffAdmin(UserAdmin):
     filter_horizontal = ["teams", "skills", "groups", "user_permissions"]
     fieldsets = [
         *UserAdmin.fieldsets,
-        (_("Support"), {"fields": ["role", "teams", "skills", "languages"]}),
+        (
+            _("Support"),
+            {"fields": ["role", "teams", "skills", "languages", "max_chats", "max_tickets"]},
+        ),
     ]
 
 

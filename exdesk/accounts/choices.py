@@ -31,6 +31,8 @@ WRITES_ARTICLES = {
 REVIEWS_ARTICLES = {Role.SENIOR_AGENT, Role.SUPERVISOR, Role.ADMIN}
 # The assistant: who edits intents, examples and canned responses, and retrains.
 MANAGES_ASSISTANT = {Role.SUPERVISOR, Role.QA_REVIEWER, Role.ADMIN}
+# Routing: who sees the live queue of every team and pins conversations.
+MANAGES_ROUTING = {Role.SUPERVISOR, Role.ADMIN}
 # Restricted sections (security procedures): these roles, plus the section's named editors.
 EDITS_RESTRICTED_SECTIONS = {Role.SUPERVISOR, Role.ADMIN}
 

@@ -46,8 +46,11 @@ class User(AbstractUser):
     skills = models.ManyToManyField(
         Skill, blank=True, related_name="agents", verbose_name=_("skills")
     )
-    # Languages the agent answers in, e.g. ["en", "zh-hans"].
+    # Languages the agent answers in, e.g. ["en", "zh-hans"]; empty: any.
     languages = models.JSONField(_("languages"), default=list, blank=True)
+    # How much routing hands this person at once (conversations new or open).
+    max_chats = models.PositiveSmallIntegerField(_("concurrent chats"), default=3)
+    max_tickets = models.PositiveSmallIntegerField(_("open tickets"), default=20)
 
     class Meta:
         verbose_name = _("staff member")

@@ -7,6 +7,7 @@ from .choices import (
     ASSIGNS_OTHERS,
     EDITS_RESTRICTED_SECTIONS,
     MANAGES_ASSISTANT,
+    MANAGES_ROUTING,
     READS_AUDIT_LOG,
     REVIEWS_ARTICLES,
     SEES_ALL_CONVERSATIONS,
@@ -55,3 +56,7 @@ def edits_restricted_sections(user) -> bool:
 
 def manages_assistant(user) -> bool:
     return _role(user) in MANAGES_ASSISTANT
+
+
+def manages_routing(user) -> bool:
+    return _role(user) in MANAGES_ROUTING

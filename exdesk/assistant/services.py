@@ -3,8 +3,13 @@ message, and the bot's turn in a chat. Views, the CLI and tasks call these."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import os
+import pickle
 import re
+import tempfile
 import threading
 import time
 import tomllib
@@ -24,7 +29,7 @@ from exdesk.conversations import services as conversations
 from exdesk.conversations.choices import Channel, EventKind, Priority
 from exdesk.conversations.models import Category, Conversation, Event
 
-from . import generative, guard, reading
+from . import classifier, generative, guard, reading
 from .classifier import IntentClassifier, OutdatedModel, Prediction
 from .models import HUMAN_ONLY, CannedResponse, Handling, Intent, IntentExample, IntentModel
 from .safety import bot_name, security_intent_warning
@@ -126,6 +131,36 @@ def train(rows: list[tuple[str, str]]) -> tuple[IntentClassifier, dict]:
     return model, metrics
 
 
+def default_training_rows() -> list[tuple[str, str]]:
+    """The shipped training examples, as a fresh install's database holds them."""
+    return [(text, slug) for slug, _lang, text, held_out in default_examples() if not held_out]
+
+
+def trained_from(rows: list[tuple[str, str]]) -> IntentClassifier:
+    """A model of these examples: trained once per set of examples and kept on disk
+    (``ASSISTANT_MODEL_CACHE``), so that a restarted worker does not train again while
+    customers wait. Sorted first: the same examples give the same model."""
+    rows = sorted(rows)
+    # The classifier's own code is part of the key: a changed recipe trains again.
+    recipe = hashlib.sha256(Path(classifier.__file__).read_bytes()).hexdigest()
+    digest = hashlib.sha256(json.dumps([recipe, rows], ensure_ascii=False).encode()).hexdigest()[
+        :24
+    ]
+    folder = Path(settings.ASSISTANT_MODEL_CACHE)
+    path = folder / f"intents-{digest}.pickle"
+    if path.exists():
+        try:
+            return IntentClassifier.loads(path.read_bytes())
+        except (OutdatedModel, TypeError, EOFError, pickle.UnpicklingError):
+            log.warning("the cached intent model %s is unreadable; training again", path.name)
+    model = train(rows)[0]
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=folder, delete=False) as handle:
+        handle.write(model.dumps())
+    os.replace(handle.name, path)
+    return model
+
+
 def retrain(actor=None) -> IntentModel:
     """Train on the current examples and make the result the live model."""
     model, metrics = train(_training_rows())
@@ -173,7 +208,7 @@ class _LiveModel:
                 rows = _training_rows()
                 if not rows:
                     return None
-                self.model, self.key = train(rows)[0], key
+                self.model, self.key = trained_from(rows), key
             return self.model
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any, Literal, overload
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -238,6 +239,8 @@ def check_client_id(client_id: str | None) -> str | None:
 # ---------------------------------------------------------------- the assistant
 
 BOT_HANDED_OVER = "handed_over"
+# The bot holds the chat (it greeted, or offered an article and awaits the verdict).
+BOT_TALKING = ("greeted", "answering")
 # Messages past this point of a timeline are not triaged: by then a person has the case,
 # and a long chat should not keep the task queue busy.
 TRIAGED_EVENTS = 20
@@ -247,6 +250,13 @@ def _triage(event_id: int) -> None:
     from exdesk.assistant.tasks import triage_message
 
     triage_message(event_id)
+
+
+def _route() -> None:
+    """Offer waiting conversations to agents (routing.tasks); after the change commits."""
+    from exdesk.routing.tasks import request_routing
+
+    request_routing()
 
 
 def _masked(body: str, language: str) -> guard.Masked:
@@ -378,6 +388,8 @@ def do_create_conversation(
         if masked.found:
             _secret_shared(conversation, masked)
         _after_commit(_triage, event.pk)
+        if channel != Channel.CHAT or not settings.ASSISTANT_BOT_ENABLED:
+            _after_commit(_route)  # a chat is routed once the bot has had its turn
         SearchDocument.objects.create(
             conversation=conversation,
             terms=fulltext.index_text(subject, body),
@@ -625,6 +637,7 @@ def do_change_status(conversation: Conversation, user: User, status: str) -> Eve
         return None
     event = _status_event(conv, status, actor=user)
     conversation.status, conversation.solved_at = conv.status, conv.solved_at
+    _after_commit(_route)  # a solved case frees room; a reopened one may wait again
     return event
 
 
@@ -684,6 +697,46 @@ def do_assign(conversation: Conversation, actor: User, assignee: User | None) ->
 
 def do_take(conversation: Conversation, user: User) -> Event | None:
     return do_assign(conversation, user, user)
+
+
+# Statuses in which a conversation waits for routing when nobody has it.
+ROUTED_STATUSES = (Status.NEW, Status.OPEN)
+
+
+@transaction.atomic
+def do_route(conversation_id: int, agent: User) -> Event | None:
+    """Routing hands a waiting conversation to ``agent`` — only if nobody has taken it
+    since routing looked and it still waits."""
+    conversation = Conversation.objects.get(pk=conversation_id)
+    _lock(conversation)
+    if conversation.assignee_id is not None or conversation.status not in ROUTED_STATUSES:
+        return None
+    changes: dict = {"assignee": agent}
+    if conversation.status == Status.NEW:
+        changes["status"] = Status.OPEN
+    _touch(conversation, **changes)
+    return _append(
+        conversation,
+        EventKind.ASSIGNMENT_CHANGE,
+        data={"from": None, "to": agent.username, "by": "routing"},
+    )
+
+
+@transaction.atomic
+def do_hand_back(conversation_id: int, agent: User, reason: str) -> Event | None:
+    """``agent`` gives back a conversation they have not answered yet (they went
+    offline): it waits for routing again."""
+    conversation = Conversation.objects.get(pk=conversation_id)
+    _lock(conversation)
+    if conversation.assignee_id != agent.pk or conversation.first_response_at is not None:
+        return None
+    _touch(conversation, assignee=None)
+    _after_commit(_route)
+    return _append(
+        conversation,
+        EventKind.ASSIGNMENT_CHANGE,
+        data={"from": agent.username, "to": None, "by": "routing", "reason": reason},
+    )
 
 
 @transaction.atomic
@@ -787,6 +840,7 @@ def do_end_chat(conversation: Conversation) -> Event | None:
     _lock(conversation)
     if conversation.status in (Status.SOLVED, Status.CLOSED):
         return None
+    _after_commit(_route)  # the agent has room again
     return _status_event(conversation, Status.SOLVED, actor=None)
 
 
@@ -911,6 +965,8 @@ def do_assistant_turn(
     if bot_state is not None:
         changes["bot_state"] = bot_state
     _touch(conv, **changes)
+    if conv.assignee_id is None:
+        _after_commit(_route)
     return conv
 
 

@@ -1,11 +1,15 @@
 from django.utils.functional import SimpleLazyObject
 
-from exdesk.accounts.permissions import reads_audit_log
+from exdesk.accounts.permissions import manages_routing, reads_audit_log
 
 
 def staff_permissions(request):
     """What the console's navigation may offer; the rule stays in accounts.permissions."""
-    return {"can_read_audit_log": reads_audit_log(getattr(request, "user", None))}
+    user = getattr(request, "user", None)
+    return {
+        "can_read_audit_log": reads_audit_log(user),
+        "can_manage_routing": manages_routing(user),
+    }
 
 
 def console_live(request):

@@ -19,6 +19,8 @@ class AgentPresence(models.Model):
         _("presence"), max_length=10, choices=PresenceStatus.choices, default=PresenceStatus.OFFLINE
     )
     changed_at = models.DateTimeField(auto_now=True)
+    # Since when the agent has had nothing new: routing prefers the longest idle.
+    idle_since = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.user}: {self.status}"
@@ -36,3 +38,35 @@ class ConsoleConnection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} via {self.channel_name}"
+
+
+class RoutingPin(models.Model):
+    """A supervisor's decision that one conversation goes to one agent or one team;
+    routing follows it and waits for that agent rather than giving it to another."""
+
+    conversation = models.OneToOneField(
+        "conversations.Conversation", on_delete=models.CASCADE, related_name="routing_pin"
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("agent"),
+    )
+    team = models.ForeignKey(
+        "accounts.Team",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("team"),
+    )
+    pinned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"#{self.conversation_id} → {self.agent or self.team}"

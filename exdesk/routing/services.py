@@ -1,7 +1,9 @@
-"""Who is online to answer, and where a waiting chat stands.
+"""Who is online to answer, who gets each waiting conversation, and where a waiting
+chat stands (docs/routing.md).
 
-The full router (skills, capacity, SLA order) builds on these; for now a chat waits in
-arrival order and agents take it from the inbox.
+The rules themselves are in ``engine`` on plain values; this module reads a snapshot
+of agents and waiting conversations from the database, asks the engine, and applies
+its answer through the conversations services.
 """
 
 from __future__ import annotations
@@ -10,17 +12,21 @@ import datetime as dt
 import math
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from exdesk.accounts.choices import ANSWERS_CUSTOMERS
-from exdesk.accounts.models import User
+from exdesk.accounts.models import Team, User
+from exdesk.accounts.permissions import manages_routing
+from exdesk.conversations import services as conversations
 from exdesk.conversations.choices import Channel, Status
 from exdesk.conversations.models import Conversation
 
-from .models import AgentPresence, ConsoleConnection, PresenceStatus
+from . import engine
+from .models import AgentPresence, ConsoleConnection, PresenceStatus, RoutingPin
 
 # A console socket refreshes itself every HEARTBEAT; one silent for STALE (its process was
 # killed, its network cut) no longer keeps its agent online.
@@ -41,8 +47,20 @@ def presence_of(user: User) -> str:
 def set_presence(user: User, status: str) -> str:
     if status not in PresenceStatus.values:
         raise ValidationError({"status": _("Unknown presence.")})
-    AgentPresence.objects.update_or_create(user=user, defaults={"status": status})
+    defaults: dict = {"status": status}
+    if status == PresenceStatus.ONLINE:
+        defaults["idle_since"] = timezone.now()
+    AgentPresence.objects.update_or_create(user=user, defaults=defaults)
+    if status != PresenceStatus.ONLINE:
+        hand_back(user, reason="away")
+    _request_routing()
     return status
+
+
+def _request_routing() -> None:
+    from .tasks import request_routing
+
+    transaction.on_commit(request_routing, robust=True)
 
 
 def connect(user: User, channel_name: str) -> None:
@@ -133,3 +151,176 @@ def queue_status(conversation: Conversation) -> dict | None:
     rounds = math.ceil(position / agents)
     wait = typical_first_response() * rounds
     return {"position": position, "wait_seconds": int(wait.total_seconds())}
+
+
+# ---------------------------------------------------------------- routing
+
+# One pass looks at this many waiting conversations, best first: enough for any desk,
+# bounded for a crash-day backlog.
+PASS_LIMIT = 500
+BOT_FIRST_TURN = dt.timedelta(seconds=30)
+
+
+def _seconds(moment: dt.datetime | None) -> float:
+    return moment.timestamp() if moment else 0.0
+
+
+def agents_snapshot() -> list[engine.Agent]:
+    """Online agents with what they hold now."""
+    users = list(online_agents().prefetch_related("teams", "skills").select_related("presence"))
+    held: dict[tuple[int, bool], int] = {}
+    for row in (
+        Conversation.objects.filter(assignee__in=users, status__in=conversations.ROUTED_STATUSES)
+        .values("assignee", "channel")
+        .annotate(n=Count("id"))
+    ):
+        key = (row["assignee"], row["channel"] == Channel.CHAT)
+        held[key] = held.get(key, 0) + row["n"]
+    return [
+        engine.Agent(
+            id=user.pk,
+            teams=frozenset(team.pk for team in user.teams.all()),
+            languages=frozenset(str(code).lower() for code in user.languages or ()),
+            skills=frozenset(skill.slug for skill in user.skills.all()),
+            chats=held.get((user.pk, True), 0),
+            tickets=held.get((user.pk, False), 0),
+            max_chats=user.max_chats,
+            max_tickets=user.max_tickets,
+            idle_since=_seconds(user.presence.idle_since or user.presence.changed_at),
+        )
+        for user in users
+    ]
+
+
+def waiting_snapshot(limit: int = PASS_LIMIT) -> list[engine.Work]:
+    """Conversations nobody has, in roughly queue order (the engine sorts exactly)."""
+    from exdesk.assistant.models import Intent
+
+    candidates = Conversation.objects.filter(
+        assignee__isnull=True, status__in=conversations.ROUTED_STATUSES
+    ).exclude(  # the bot is talking to the customer: a person is offered it at handover
+        channel=Channel.CHAT, bot_state__in=conversations.BOT_TALKING
+    )
+    if settings.ASSISTANT_BOT_ENABLED:
+        # A new chat the bot has not read yet is left to it for a while (its turn asks
+        # for routing when it is done); past that the bot is late, and a person is
+        # offered the chat anyway.
+        candidates = candidates.exclude(
+            channel=Channel.CHAT, bot_state="", created_at__gt=timezone.now() - BOT_FIRST_TURN
+        )
+    rows = list(
+        candidates.select_related("customer", "routing_pin").order_by(
+            "priority", "-customer__vip_tier", "created_at", "id"
+        )[:limit]
+    )
+    skills = dict(
+        Intent.objects.filter(slug__in={c.intent for c in rows if c.intent}).values_list(
+            "slug", "skill_slug"
+        )
+    )
+    waiting = []
+    for conv in rows:
+        pin = getattr(conv, "routing_pin", None)
+        waiting.append(
+            engine.Work(
+                id=conv.pk,
+                is_chat=conv.channel == Channel.CHAT,
+                created=_seconds(conv.created_at),
+                priority=conv.priority,
+                vip_tier=conv.customer.vip_tier,
+                team=(pin.team_id if pin and pin.team_id else conv.team_id),
+                language=conv.language,
+                skill=skills.get(conv.intent, ""),
+                pinned_agent=pin.agent_id if pin else None,
+            )
+        )
+    return waiting
+
+
+def route_waiting() -> list[tuple[int, int]]:
+    """One routing pass: every waiting conversation someone may take goes to the best
+    of them. Returns (conversation, agent) pairs handed out."""
+    agents = agents_snapshot()
+    if not agents:
+        return []
+    now = timezone.now()
+    users = {u.pk: u for u in User.objects.filter(pk__in=[a.id for a in agents])}
+    handed = []
+    for work, agent in engine.dispatch(waiting_snapshot(), agents, now.timestamp()):
+        if conversations.do_route(work.id, users[agent.id]) is not None:
+            AgentPresence.objects.filter(user_id=agent.id).update(idle_since=now)
+            handed.append((work.id, agent.id))
+    return handed
+
+
+def hand_back(user: User, reason: str) -> int:
+    """``user`` is no longer answering: chats they hold but have not answered go back
+    to the queue (unless a supervisor pinned them to this person)."""
+    given = 0
+    for conversation_id in (
+        Conversation.objects.filter(
+            assignee=user,
+            channel=Channel.CHAT,
+            status__in=conversations.ROUTED_STATUSES,
+            first_response_at__isnull=True,
+        )
+        .exclude(routing_pin__agent=user)
+        .values_list("pk", flat=True)
+    ):
+        if conversations.do_hand_back(conversation_id, user, reason) is not None:
+            given += 1
+    return given
+
+
+def hand_back_from_absent_agents() -> int:
+    """Chats held by agents whose consoles went silent (a closed laptop, a lost network)."""
+    online = online_agents().values("pk")
+    absent = User.objects.filter(
+        assigned_conversations__channel=Channel.CHAT,
+        assigned_conversations__status__in=conversations.ROUTED_STATUSES,
+        assigned_conversations__first_response_at__isnull=True,
+    ).exclude(pk__in=online)
+    return sum(hand_back(user, reason="offline") for user in absent.distinct())
+
+
+# ---------------------------------------------------------------- pins
+
+
+def check_pin(actor: User, agent: User | None, team: Team | None) -> None:
+    if not manages_routing(actor):
+        raise PermissionDenied(_("Only supervisors pin conversations."))
+    if (agent is None) == (team is None):
+        raise ValidationError(_("Pin the conversation to one agent or one team."))
+    if agent is not None and (not agent.is_active or agent.role not in ANSWERS_CUSTOMERS):
+        raise ValidationError({"agent": _("This person does not answer customers.")})
+
+
+def pin(
+    conversation: Conversation, actor: User, *, agent: User | None = None, team: Team | None = None
+) -> RoutingPin:
+    """Routing gives ``conversation`` only to ``agent`` (waiting for them if need be), or
+    only within ``team``."""
+    check_pin(actor, agent, team)
+    with transaction.atomic():
+        if team is not None and conversation.team_id != team.pk:
+            conversations.do_change_team(conversation, actor, team)
+        pinned, _created = RoutingPin.objects.update_or_create(
+            conversation=conversation,
+            defaults={"agent": agent, "team": team, "pinned_by": actor},
+        )
+        conversations.do_add_note(
+            conversation,
+            actor,
+            _("Pinned to %(target)s for routing.") % {"target": agent or team},
+        )
+        _request_routing()
+    return pinned
+
+
+def unpin(conversation: Conversation, actor: User) -> None:
+    if not manages_routing(actor):
+        raise PermissionDenied(_("Only supervisors pin conversations."))
+    with transaction.atomic():
+        if RoutingPin.objects.filter(conversation=conversation).delete()[0]:
+            conversations.do_add_note(conversation, actor, _("Pin removed."))
+            _request_routing()

@@ -55,8 +55,13 @@ def server():
         postgres_server_url=postgres_server_url(),
         web_workers=web_workers(),
         setup_code=SETUP,
-        # The bot stays out of these person-to-person chats (test_assistant_chat.py has it).
-        env={"EXDESK_CHAT_IDENTITY_SECRET": SECRET, "EXDESK_ASSISTANT_BOT": "0"},
+        # The bot and routing stay out of these person-to-person chats: they would change
+        # who says and holds what (test_assistant_chat.py and test_routing.py have them).
+        env={
+            "EXDESK_CHAT_IDENTITY_SECRET": SECRET,
+            "EXDESK_ASSISTANT_BOT": "0",
+            "EXDESK_ROUTING": "0",
+        },
     ) as running:
         yield running
 

@@ -167,6 +167,8 @@ def test_admin_edits_staff_languages_as_choices():
             "username": "agent",
             "role": "agent",
             "languages": ["en", "zh-hans"],
+            "max_chats": "5",
+            "max_tickets": "30",
             "teams": [t.pk for t in agent.teams.all()],
             "is_active": "on",
             "date_joined_0": "2026-01-01",
@@ -176,3 +178,4 @@ def test_admin_edits_staff_languages_as_choices():
     assert response.status_code == 302, response.context["adminform"].form.errors
     agent.refresh_from_db()
     assert agent.languages == ["en", "zh-hans"]
+    assert (agent.max_chats, agent.max_tickets) == (5, 30)
