@@ -192,7 +192,7 @@ def agents_snapshot() -> list[engine.Agent]:
     ]
 
 
-def waiting_snapshot(limit: int = PASS_LIMIT) -> list[engine.Work]:
+def waiting_snapshot(limit: int = PASS_LIMIT, urgent_only: bool = False) -> list[engine.Work]:
     """Conversations nobody has, in roughly queue order (the engine sorts exactly)."""
     from exdesk.assistant.models import Intent
 
@@ -201,6 +201,8 @@ def waiting_snapshot(limit: int = PASS_LIMIT) -> list[engine.Work]:
     ).exclude(  # the bot is talking to the customer: a person is offered it at handover
         channel=Channel.CHAT, bot_state__in=conversations.BOT_TALKING
     )
+    if urgent_only:
+        candidates = candidates.filter(priority="p0")
     if settings.ASSISTANT_BOT_ENABLED:
         # A new chat the bot has not read yet is left to it for a while (its turn asks
         # for routing when it is done); past that the bot is late, and a person is
@@ -241,12 +243,16 @@ def route_waiting() -> list[tuple[int, int]]:
     """One routing pass: every waiting conversation someone may take goes to the best
     of them. Returns (conversation, agent) pairs handed out."""
     agents = agents_snapshot()
-    if not agents:
-        return []
+    if not any(a.has_room_for(kind, "p0") for a in agents for kind in (True, False)):
+        return []  # nobody online, or a full desk: no need to read the queue
+    # With every desk full only a P0 can still be placed: read just those (a crash-day
+    # backlog makes passes frequent, and they must stay cheap).
+    room = any(a.has_room_for(kind) for a in agents for kind in (True, False))
     now = timezone.now()
     users = {u.pk: u for u in User.objects.filter(pk__in=[a.id for a in agents])}
     handed = []
-    for work, agent in engine.dispatch(waiting_snapshot(), agents, now.timestamp()):
+    waiting = waiting_snapshot(urgent_only=not room)
+    for work, agent in engine.dispatch(waiting, agents, now.timestamp()):
         if conversations.do_route(work.id, users[agent.id]) is not None:
             AgentPresence.objects.filter(user_id=agent.id).update(idle_since=now)
             handed.append((work.id, agent.id))
