@@ -47,8 +47,16 @@ def _one_pass() -> bool:
         return False
 
 
+# Requests within this long of each other share one pass: a burst of new chats (a market
+# crash) asks for hundreds.
+GATHER_SECONDS = 1
+
+
 def request_routing() -> None:
-    route_waiting(time.time())
+    if HUEY.immediate:  # tests: run now, as the change's effect is checked at once
+        route_waiting(time.time())
+    else:
+        route_waiting.schedule((time.time(),), delay=GATHER_SECONDS)
 
 
 @db_periodic_task(crontab(minute="*"))
