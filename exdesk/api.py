@@ -59,8 +59,10 @@ def permission_denied(request, exc: PermissionDenied):
 
 def _register_routers() -> None:
     from exdesk.conversations.api import router as conversations
+    from exdesk.routing.api import router as staffing
 
     api.add_router("/conversations", conversations)
+    api.add_router("/staffing", staffing)
 
 
 _register_routers()

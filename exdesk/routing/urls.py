@@ -7,5 +7,6 @@ app_name = "routing"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("pin/", views.pin, name="pin"),
+    path("staffing/", views.staffing_plan, name="staffing"),
     path("c/<int:pk>/unpin/", views.unpin, name="unpin"),
 ]

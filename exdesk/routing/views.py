@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 from exdesk.accounts.decorators import require_permission
 from exdesk.accounts.permissions import manages_routing
 
-from . import selectors, services
+from . import selectors, services, staffing
+from .forms import StaffingForm
 
 
 @require_permission(manages_routing)
@@ -62,3 +63,28 @@ def unpin(request, pk):
         services.unpin(conversation, request.user)
         messages.success(request, _("Pin removed."))
     return redirect("routing:queue")
+
+
+@require_permission(manages_routing)
+def staffing_plan(request):
+    """How many agents a load needs, and what one more or fewer would give."""
+    form = StaffingForm(request.GET or None)
+    plan, around = None, []
+    if form.is_valid():
+        data = form.cleaned_data
+        load = (data["arrivals_per_hour"], data["handling_seconds"], data["target_seconds"])
+        try:
+            plan = staffing.agents_needed(
+                *load, data["service_level"] / 100, data["max_occupancy"] / 100
+            )
+        except ValueError as exc:
+            form.add_error(None, str(exc))
+        else:
+            around = [
+                staffing.measure(n, *load)
+                for n in range(max(1, plan.agents - 2), plan.agents + 3)
+                if n > plan.traffic_erlangs
+            ]
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    context = {"form": form, "plan": plan, "around": around}
+    return render(request, "routing/staffing.html", context, status=status)

@@ -82,3 +82,9 @@ def test_a_new_chat_goes_to_the_online_agent_and_the_queue_shows_her_desk(
     expect(desks).to_contain_text("1 / 3")
     expect(supervisor.get_by_test_id("live-queue")).to_contain_text("Nobody is waiting.")
     check_accessibility(supervisor)
+
+    supervisor.get_by_role("link", name="Staffing").click()
+    supervisor.get_by_label("Conversations an hour").fill("200")
+    supervisor.get_by_role("button", name="Calculate").click()
+    expect(supervisor.get_by_test_id("staffing-plan")).to_contain_text("14 agents")
+    check_accessibility(supervisor)

@@ -40,6 +40,9 @@ def server(smtp_module):
         "EXDESK_CHAT_IDENTITY_SECRET": SECRET,
         "EXDESK_CHAT_ALLOWED_ORIGINS": ALLOWED_ORIGIN,
         "EXDESK_CHAT_MESSAGES_PER_10S": "30",
+        # These chats are between people: the bot and routing have their own tests.
+        "EXDESK_ASSISTANT_BOT": "0",
+        "EXDESK_ROUTING": "0",
         **smtp_env(smtp_port),
     }
     with running_exdesk(

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from exdesk import testing
 from exdesk.accounts.choices import Role
+from exdesk.accounts.models import ApiToken
 from exdesk.conversations.choices import Priority
 from exdesk.conversations.models import Conversation
 from exdesk.routing.models import RoutingPin
@@ -64,3 +65,41 @@ def test_a_supervisor_pins_from_the_page_and_bad_input_is_explained(supervisor):
     assert "Pin the conversation to one agent or one team." in no_target.content.decode()
     supervisor.post(reverse("routing:unpin", args=[conversation.pk]))
     assert not RoutingPin.objects.exists()
+
+
+def test_the_staffing_page_plans_agents_and_explains_bad_input(supervisor):
+    agent = testing.signed_in(testing.staff("amy", Role.AGENT))
+    assert agent.get(reverse("routing:staffing")).status_code == 403
+    assert supervisor.get(reverse("routing:staffing")).status_code == 200
+    query = {
+        "arrivals_per_hour": "200",
+        "handling_seconds": "180",
+        "target_seconds": "20",
+        "service_level": "80",
+        "max_occupancy": "100",
+    }
+    page = supervisor.get(reverse("routing:staffing"), query)
+    text = page.content.decode()
+    assert page.status_code == 200 and "14 agents" in text and "10.00 Erlangs" in text
+    assert "88 %" in text or "89 %" in text  # what 14 agents achieve
+    bad = supervisor.get(reverse("routing:staffing"), {**query, "service_level": "150"})
+    assert bad.status_code == 400 and "14 agents" not in bad.content.decode()
+
+
+def test_the_staffing_api(supervisor):
+    _token, key = ApiToken.issue(testing.staff("robot", Role.ADMIN), "planning")
+    headers = {"Authorization": f"Bearer {key}"}
+    url = "/api/v1/staffing"
+    response = supervisor.get(
+        url, {"arrivals_per_hour": 200, "handling_seconds": 180}, headers=headers
+    )
+    assert response.status_code == 200
+    assert response.json()["agents"] == 14
+    assert response.json()["service_level"] == pytest.approx(0.888, abs=0.001)
+    refused = supervisor.get(
+        url, {"arrivals_per_hour": -1, "handling_seconds": 180}, headers=headers
+    )
+    assert refused.status_code == 422
+    assert (
+        supervisor.get(url, {"arrivals_per_hour": 200, "handling_seconds": 180}).status_code == 401
+    )
