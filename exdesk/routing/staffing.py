@@ -81,3 +81,14 @@ def agents_needed(
             return result
         agents += 1
     raise ValueError("this load needs more agents than exdesk plans for")
+
+
+def around(
+    plan: Staffing, arrivals_per_hour: float, handling_seconds: float, target_seconds: float
+):
+    """What two fewer to two more agents than ``plan`` would give (stable queues only)."""
+    return [
+        measure(n, arrivals_per_hour, handling_seconds, target_seconds)
+        for n in range(max(1, plan.agents - 2), plan.agents + 3)
+        if n > plan.traffic_erlangs
+    ]

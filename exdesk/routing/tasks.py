@@ -33,14 +33,15 @@ def route_waiting(requested_at: float | None = None) -> None:
         route_waiting.schedule((time.time(),), delay=1)
 
 
-def _one_pass() -> bool:
+def _one_pass(*, look_for_absent_agents: bool = False) -> bool:
     """Passes never overlap (two would hand out the same free capacity twice)."""
     global _last_started
     try:
         with HUEY.lock_task("route-waiting"):
             with _started_lock:
                 _last_started = time.time()
-            services.hand_back_from_absent_agents()
+            if look_for_absent_agents:
+                services.hand_back_from_absent_agents()
             services.route_waiting()
         return True
     except TaskLockedException:
@@ -62,4 +63,5 @@ def request_routing() -> None:
 @db_periodic_task(crontab(minute="*"))
 def route_every_minute() -> None:
     if settings.ROUTING_ENABLED:
-        _one_pass()
+        # A console counts as silent only after minutes: once a minute is soon enough.
+        _one_pass(look_for_absent_agents=True)

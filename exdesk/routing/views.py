@@ -80,11 +80,7 @@ def staffing_plan(request):
         except ValueError as exc:
             form.add_error(None, str(exc))
         else:
-            around = [
-                staffing.measure(n, *load)
-                for n in range(max(1, plan.agents - 2), plan.agents + 3)
-                if n > plan.traffic_erlangs
-            ]
+            around = staffing.around(plan, *load)
     status = 400 if form.is_bound and not form.is_valid() else 200
     context = {"form": form, "plan": plan, "around": around}
     return render(request, "routing/staffing.html", context, status=status)
