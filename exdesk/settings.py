@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "ninja",
     "exdesk.core",
     "exdesk.routing",
+    "exdesk.sla",
     "exdesk.chat",
     "exdesk.accounts",
     "exdesk.audit",

@@ -23,7 +23,7 @@ class StaffChangeForm(UserChangeForm):
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
+    list_display = ["name", "slug", "escalation_kind"]
     prepopulated_fields = {"slug": ["name"]}
 
 

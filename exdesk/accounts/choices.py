@@ -37,6 +37,19 @@ MANAGES_ROUTING = {Role.SUPERVISOR, Role.ADMIN}
 EDITS_RESTRICTED_SECTIONS = {Role.SUPERVISOR, Role.ADMIN}
 
 
+# Compliance cases: who sees them (everyone else gets a 404), and who may know that one
+# exists (a count and references in the inbox, nothing of their content).
+SEES_COMPLIANCE_CASES = {Role.COMPLIANCE}
+KNOWS_OF_COMPLIANCE_CASES = {Role.SUPERVISOR, Role.ADMIN}
+
+
+class EscalationKind(models.TextChoices):
+    SECURITY = "security", _("Security")
+    COMPLIANCE = "compliance", _("Compliance / AML")
+    TECHNICAL = "technical", _("Technical")
+    RISK = "risk", _("Risk")
+
+
 class Language(models.TextChoices):
     EN = "en", _("English")
     ZH_HANS = "zh-hans", _("Simplified Chinese")

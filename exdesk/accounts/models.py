@@ -7,17 +7,31 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Role
+from .choices import EscalationKind, Role
 
 
 class Team(models.Model):
     name = models.CharField(_("name"), max_length=80, unique=True)
     slug = models.SlugField(unique=True)
+    # The team that receives escalations of this kind (at most one team per kind).
+    escalation_kind = models.CharField(
+        _("receives escalations"),
+        max_length=12,
+        choices=EscalationKind.choices,
+        blank=True,
+    )
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("team")
         verbose_name_plural = _("teams")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["escalation_kind"],
+                condition=~models.Q(escalation_kind=""),
+                name="one_team_per_escalation_kind",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -6,11 +6,13 @@ from .choices import (
     ANSWERS_CUSTOMERS,
     ASSIGNS_OTHERS,
     EDITS_RESTRICTED_SECTIONS,
+    KNOWS_OF_COMPLIANCE_CASES,
     MANAGES_ASSISTANT,
     MANAGES_ROUTING,
     READS_AUDIT_LOG,
     REVIEWS_ARTICLES,
     SEES_ALL_CONVERSATIONS,
+    SEES_COMPLIANCE_CASES,
     SEES_CUSTOMER_PII,
     WRITES_ARTICLES,
 )
@@ -60,3 +62,11 @@ def manages_assistant(user) -> bool:
 
 def manages_routing(user) -> bool:
     return _role(user) in MANAGES_ROUTING
+
+
+def sees_compliance_cases(user) -> bool:
+    return _role(user) in SEES_COMPLIANCE_CASES
+
+
+def knows_of_compliance_cases(user) -> bool:
+    return _role(user) in SEES_COMPLIANCE_CASES | KNOWS_OF_COMPLIANCE_CASES

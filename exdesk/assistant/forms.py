@@ -52,5 +52,5 @@ class ExamplesForm(forms.Form):
 class CannedResponseForm(forms.ModelForm):
     class Meta:
         model = CannedResponse
-        fields = ["intent", "language", "title", "body", "active"]
+        fields = ["intent", "language", "title", "body", "compliance_approved", "active"]
         widgets = {"body": forms.Textarea(attrs={"rows": 8})}

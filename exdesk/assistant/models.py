@@ -94,6 +94,8 @@ class CannedResponse(models.Model):
     language = models.CharField(_("language"), max_length=10, choices=Language.choices)
     title = models.CharField(_("title"), max_length=120)
     body = models.TextField(_("text"))
+    # Compliance cases are answered with these only (no tipping-off).
+    compliance_approved = models.BooleanField(_("approved for compliance cases"), default=False)
     active = models.BooleanField(_("active"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(

@@ -108,3 +108,10 @@ def copilot(conversation) -> dict:
 def _first_name(conversation) -> str:
     name = (conversation.customer.display_name or "").split()
     return name[0] if name else ""
+
+
+def compliance_templates(language: str):
+    """The replies approved for compliance cases in ``language`` (no tipping-off)."""
+    return CannedResponse.objects.filter(
+        active=True, compliance_approved=True, language=language
+    ).order_by("title")

@@ -382,6 +382,7 @@ _HELPED = re.compile(
 def _bot_may_speak(conv: Conversation) -> bool:
     return (
         conv.bot_state != conversations.BOT_HANDED_OVER
+        and not conv.restricted  # a compliance case is answered by officers, by template
         and conv.assignee_id is None
         and conv.first_response_at is None
     )

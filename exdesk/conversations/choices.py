@@ -43,6 +43,9 @@ class EventKind(models.TextChoices):
     TAG_CHANGE = "tag_change", _("Tags changed")
     CHANNEL_CHANGE = "channel_change", _("Channel changed")
     RATING = "rating", _("Rated")
+    SLA_BREACH = "sla_breach", _("SLA target missed")
+    ESCALATION = "escalation", _("Escalated")
+    ESCALATION_BACK = "escalation_back", _("Handed back")
 
 
 MESSAGE_KINDS = {EventKind.CUSTOMER_MESSAGE, EventKind.AGENT_REPLY, EventKind.INTERNAL_NOTE}

@@ -6,7 +6,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from exdesk.accounts.choices import Language
+from exdesk.accounts.choices import EscalationKind, Language
 
 from .choices import Priority, Status
 from .models import Category
@@ -117,3 +117,18 @@ class TagsForm(forms.Form):
         # Chinese keyboards type the full-width comma; accept both.
         text = self.cleaned_data["tags"].replace("，", ",")
         return [t for t in text.split(",") if t.strip()]
+
+
+class EscalationForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "escalate-%s")
+        super().__init__(*args, **kwargs)
+
+    kind = forms.ChoiceField(label=_("Escalate to"), choices=EscalationKind.choices)
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+    note = forms.CharField(
+        label=_("Hand-off note"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What is known, what was done, what you ask of them."),
+    )

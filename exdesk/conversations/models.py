@@ -100,6 +100,9 @@ class Conversation(models.Model):
     # "" the bot has not spoken; "greeted" it answered a hello; "answering" it offered an
     # article and waits for the customer's verdict; "handed_over" a person has it.
     bot_state = models.CharField(max_length=12, blank=True)
+    # A compliance case: only compliance officers see it while this is set, and replies
+    # on it are approved templates (no tipping-off). Set by escalating to compliance.
+    restricted = models.BooleanField(_("compliance case"), default=False, db_index=True)
     # "<api user id>:<Idempotency-Key>" of the API call that opened it: a retried call
     # returns this conversation instead of opening a second one.
     external_key = models.CharField(max_length=120, null=True, blank=True)  # noqa: DJ001

@@ -10,23 +10,52 @@ from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from exdesk.accounts.models import User
-from exdesk.accounts.permissions import sees_all_conversations
+from exdesk.accounts.permissions import (
+    knows_of_compliance_cases,
+    sees_all_conversations,
+    sees_compliance_cases,
+)
 from exdesk.core import fulltext
 from exdesk.customers.models import Customer
 
 from .choices import ACTIVE_STATUSES, Channel, Priority, Status
-from .models import Attachment, Conversation, SearchDocument
+from .models import Attachment, Conversation, Event, SearchDocument
 
 
 def visible_conversations(user: User) -> QuerySet[Conversation]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Conversation.objects.none()
+    conversations = Conversation.objects.all()
+    if not sees_compliance_cases(user):
+        # Whatever else the role sees: a compliance case is the compliance officers'.
+        conversations = conversations.filter(restricted=False)
     if sees_all_conversations(user):
-        return Conversation.objects.all()
-    return Conversation.objects.filter(
+        return conversations
+    return conversations.filter(
         Q(team__in=user.teams.all())  # the agent's teams
         | Q(assignee=user)  # assigned to them, whatever the team
         | Q(team__isnull=True)  # not yet triaged to a team
+    )
+
+
+def timeline(user: User, conversation: Conversation) -> QuerySet[Event]:
+    """The conversation's events for ``user``: notes written while it was a compliance
+    case stay the compliance officers' after it is handed back."""
+    events = conversation.events.select_related("author_user", "author_customer")
+    if not sees_compliance_cases(user):
+        events = events.exclude(data__has_key="restricted")  # set only to true
+    return events.prefetch_related("attachments")
+
+
+def compliance_cases_known_to(user: User) -> list[Conversation]:
+    """Open compliance cases whose existence (reference and age, nothing else) ``user``
+    may know of without seeing them; empty for everyone else."""
+    if not knows_of_compliance_cases(user) or sees_compliance_cases(user):
+        return []
+    return list(
+        Conversation.objects.filter(restricted=True, status__in=ACTIVE_STATUSES)
+        .only("pk", "created_at")
+        .order_by("created_at")[:50]
     )
 
 
@@ -94,6 +123,10 @@ def assignable_staff(conversation: Conversation) -> QuerySet[User]:
     from exdesk.accounts.choices import ANSWERS_CUSTOMERS, SEES_ALL_CONVERSATIONS
 
     staff = User.objects.filter(is_active=True, role__in=ANSWERS_CUSTOMERS)
+    if conversation.restricted:
+        from exdesk.accounts.choices import SEES_COMPLIANCE_CASES
+
+        staff = staff.filter(role__in=SEES_COMPLIANCE_CASES)
     if conversation.team_id:
         staff = staff.filter(Q(teams=conversation.team_id) | Q(role__in=SEES_ALL_CONVERSATIONS))
     return staff.distinct().order_by("username")
@@ -196,7 +229,11 @@ def inbox(user: User, filters: InboxFilters) -> QuerySet[Conversation]:
         conversations = conversations.filter(tags__name=filters.tag)
     if filters.q:
         conversations = conversations.filter(pk__in=search_ids(filters.q))
-    return conversations.select_related("customer", "assignee", "team").prefetch_related("tags")
+    from exdesk.sla.selectors import with_next_deadline
+
+    return with_next_deadline(
+        conversations.select_related("customer", "assignee", "team").prefetch_related("tags")
+    )
 
 
 def search_ids(query: str):

@@ -252,6 +252,13 @@ def _triage(event_id: int) -> None:
     triage_message(event_id)
 
 
+def _sla():
+    """The SLA clocks (sla.services), told of each change in the same transaction."""
+    from exdesk.sla import services as sla
+
+    return sla
+
+
 def _route() -> None:
     """Offer waiting conversations to agents (routing.tasks); after the change commits."""
     from exdesk.routing.tasks import request_routing
@@ -315,6 +322,21 @@ def check_agent_text(conversation: Conversation, user: User, body: str) -> str:
         safety.record_agent_request(conversation, user, asked)
         raise ValidationError({"body": safety.agent_block_message()})
     return _masked(body, conversation.language).text
+
+
+def check_compliance_reply(conversation: Conversation, body: str) -> None:
+    """A compliance case is answered only with an approved template, word for word: a
+    free reply could tell the customer they are under review (tipping-off)."""
+    from exdesk.assistant.selectors import compliance_templates
+
+    approved = {
+        t.strip()
+        for t in compliance_templates(conversation.language).values_list("body", flat=True)
+    }
+    if body.strip() not in approved:
+        raise ValidationError(
+            {"body": _("Compliance cases are answered with an approved template only.")}
+        )
 
 
 def _after_commit(task, *args) -> None:
@@ -385,6 +407,7 @@ def do_create_conversation(
         _attach(conversation, event, checked, stored)
         if context_note:
             _append(conversation, EventKind.INTERNAL_NOTE, body=context_note[:1000])
+        _sla().conversation_opened(conversation)
         if masked.found:
             _secret_shared(conversation, masked)
         _after_commit(_triage, event.pk)
@@ -489,6 +512,7 @@ def do_add_customer_message(
             _status_event(conv, Status.OPEN, actor=None)
         else:
             _touch(conv)
+        _sla().customer_wrote(conv.pk)
         _index(conv, masked.text)
         return event
 
@@ -558,10 +582,13 @@ def do_reply(
 
     def work(checked, stored):
         conv = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        if conv.restricted:  # read under the lock: it may have become one since
+            check_compliance_reply(conv, body)
         event = _append(
             conv, EventKind.AGENT_REPLY, author_user=user, body=body, client_id=client_id
         )
         _attach(conv, event, checked, stored)
+        _sla().agent_replied(conv.pk)  # before a status in the same step can end the case
         changes = {}
         if conv.first_response_at is None:
             changes["first_response_at"] = event.created_at
@@ -598,7 +625,13 @@ def do_add_note(
     def work(checked, stored):
         _lock(conversation)
         event = _append(
-            conversation, EventKind.INTERNAL_NOTE, author_user=user, body=body, client_id=client_id
+            conversation,
+            EventKind.INTERNAL_NOTE,
+            author_user=user,
+            body=body,
+            client_id=client_id,
+            # Written on a compliance case: stays hidden from others after it is handed back.
+            data={"restricted": True} if conversation.restricted else {},
         )
         _attach(conversation, event, checked, stored)
         _touch(conversation)
@@ -622,6 +655,7 @@ def _status_event(conv: Conversation, status: str, actor: User | None, extra_fie
         conv.solved_at = None
         fields.append("solved_at")
     _touch(conv, **{f: getattr(conv, f) for f in fields})
+    _sla().status_changed(conv.pk, old, status)
     return _append(
         conv, EventKind.STATUS_CHANGE, author_user=actor, data={"from": old, "to": status}
     )
@@ -651,12 +685,39 @@ def do_change_priority(conversation: Conversation, user: User, priority: str) ->
     if old == priority:
         return None
     _touch(conversation, priority=priority)
+    _sla().conditions_changed(conversation.pk)
+    _after_commit(_route)  # a higher priority moves it up the queue
     return _append(
         conversation,
         EventKind.PRIORITY_CHANGE,
         author_user=user,
         data={"from": old, "to": priority},
     )
+
+
+@transaction.atomic
+def do_system_priority(conversation_id: int, priority: str, by: str) -> Event | None:
+    """exdesk itself changes the priority (``by``: "sla" when a breach rule raises it)."""
+    conversation = Conversation.objects.get(pk=conversation_id)
+    _lock(conversation)
+    old = conversation.priority
+    if old == priority:
+        return None
+    _touch(conversation, priority=priority)
+    _sla().conditions_changed(conversation.pk)
+    _after_commit(_route)
+    return _append(
+        conversation, EventKind.PRIORITY_CHANGE, data={"from": old, "to": priority, "by": by}
+    )
+
+
+@transaction.atomic
+def do_record_sla_breach(conversation_id: int, metric: str) -> Event:
+    """A target was missed: the timeline says which, for the agent and for reports."""
+    conversation = Conversation.objects.get(pk=conversation_id)
+    _lock(conversation)
+    _touch(conversation)
+    return _append(conversation, EventKind.SLA_BREACH, data={"metric": metric, "by": "sla"})
 
 
 def check_assignee(actor: User, conversation: Conversation, assignee: User | None) -> None:
@@ -723,12 +784,16 @@ def do_route(conversation_id: int, agent: User) -> Event | None:
 
 
 @transaction.atomic
-def do_hand_back(conversation_id: int, agent: User, reason: str) -> Event | None:
+def do_hand_back(
+    conversation_id: int, agent: User, reason: str, *, even_if_answered: bool = False
+) -> Event | None:
     """``agent`` gives back a conversation they have not answered yet (they went
-    offline): it waits for routing again."""
+    offline), or one a breach rule re-routes: it waits for routing again."""
     conversation = Conversation.objects.get(pk=conversation_id)
     _lock(conversation)
-    if conversation.assignee_id != agent.pk or conversation.first_response_at is not None:
+    if conversation.assignee_id != agent.pk:
+        return None
+    if conversation.first_response_at is not None and not even_if_answered:
         return None
     _touch(conversation, assignee=None)
     _after_commit(_route)
@@ -736,6 +801,69 @@ def do_hand_back(conversation_id: int, agent: User, reason: str) -> Event | None
         conversation,
         EventKind.ASSIGNMENT_CHANGE,
         data={"from": agent.username, "to": None, "by": "routing", "reason": reason},
+    )
+
+
+@transaction.atomic
+def do_escalate(
+    conversation_id: int,
+    actor: User,
+    team: Team,
+    *,
+    kind: str,
+    reason: str,
+    note: str,
+    restricted: bool,
+) -> Event:
+    """To the specialist ``team``'s queue (routing.escalate keeps the record)."""
+    conversation = Conversation.objects.get(pk=conversation_id)
+    _lock(conversation)
+    old = conversation.team
+    _touch(conversation, team=team, assignee=None, restricted=conversation.restricted or restricted)
+    return _append(
+        conversation,
+        EventKind.ESCALATION,
+        author_user=actor,
+        body=note,
+        data={
+            "kind": kind,
+            "reason": reason,
+            "from": old.slug if old else None,
+            "to": team.slug,
+            # Notes written on a compliance case stay the compliance officers'.
+            **({"restricted": True} if restricted else {}),
+        },
+    )
+
+
+@transaction.atomic
+def do_end_escalation(
+    conversation_id: int,
+    actor: User,
+    team: Team | None,
+    agent: User | None,
+    *,
+    kind: str,
+    outcome: str,
+) -> Event:
+    """Back from the specialist team to ``team`` and ``agent`` (routing if none)."""
+    conversation = Conversation.objects.get(pk=conversation_id)
+    _lock(conversation)
+    old = conversation.team
+    _touch(conversation, team=team, assignee=agent, restricted=False)
+    if agent is None:
+        _after_commit(_route)
+    return _append(
+        conversation,
+        EventKind.ESCALATION_BACK,
+        author_user=actor,
+        body=outcome,
+        data={
+            "kind": kind,
+            "from": old.slug if old else None,
+            "to": team.slug if team else None,
+            "assignee": agent.username if agent else None,
+        },
     )
 
 
@@ -893,6 +1021,7 @@ def do_convert_to_ticket(conversation: Conversation, user: User) -> Event | None
         raise ValidationError({"channel": _("Only a chat can become a follow-up ticket.")})
     index_new_messages([conversation.pk])  # from now on each message is indexed at once
     _touch(conversation, channel=Channel.WEB)
+    _sla().conditions_changed(conversation.pk)
     event = _append(
         conversation,
         EventKind.CHANNEL_CHANGE,
@@ -965,6 +1094,8 @@ def do_assistant_turn(
     if bot_state is not None:
         changes["bot_state"] = bot_state
     _touch(conv, **changes)
+    if "priority" in changes:
+        _sla().conditions_changed(conv.pk)
     if conv.assignee_id is None:
         _after_commit(_route)
     return conv

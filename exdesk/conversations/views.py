@@ -23,11 +23,12 @@ from exdesk.core.forms import add_service_errors
 from exdesk.customers.masking import customer_view
 from exdesk.helpcenter import selectors as kb_selectors
 from exdesk.routing import services as routing
+from exdesk.sla import selectors as sla_selectors
 
 from . import attachments as files
 from . import selectors, services
 from .choices import Channel, Priority, Status
-from .forms import NoteForm, PriorityForm, ReplyForm, StatusForm, TagsForm
+from .forms import EscalationForm, NoteForm, PriorityForm, ReplyForm, StatusForm, TagsForm
 
 PAGE_SIZE = 25
 
@@ -53,14 +54,14 @@ def inbox(request):
             ("all", _("All")),
         ],
         "can_answer": answers_customers(request.user),
+        "compliance_cases": selectors.compliance_cases_known_to(request.user),
     }
     return render(request, "conversations/inbox.html", context)
 
 
 def _detail_context(request, conversation, **forms):
-    events = conversation.events.select_related("author_user", "author_customer").prefetch_related(
-        "attachments"
-    )
+    events = selectors.timeline(request.user, conversation)
+    escalation = routing.open_escalation(conversation)
     assignable = selectors.assignable_staff(conversation) if assigns_others(request.user) else []
     events = list(events)
     return {
@@ -80,6 +81,14 @@ def _detail_context(request, conversation, **forms):
         "kb_sections": kb_selectors.sections() if writes_articles(request.user) else [],
         # What the assistant read, and the articles and responses that fit it.
         "copilot": assistant.copilot(conversation) if answers_customers(request.user) else None,
+        "sla_clocks": sla_selectors.clocks_of(conversation),
+        "escalation": escalation,
+        "escalation_form": forms.get("escalation_form") or EscalationForm(),
+        "can_hand_back": escalation is not None and routing.may_hand_back(request.user, escalation),
+        # A compliance case is answered with approved templates only.
+        "compliance_templates": (
+            assistant.compliance_templates(conversation.language) if conversation.restricted else []
+        ),
     }
 
 
@@ -109,7 +118,15 @@ def _rerender(request, conversation, **forms):
 @require_POST
 def reply(request, pk):
     conversation = selectors.access_conversation(request.user, pk)
-    form = ReplyForm(request.POST, request.FILES)
+    data = request.POST
+    if conversation.restricted:
+        # The body is the chosen approved template, word for word.
+        chosen = assistant.compliance_templates(conversation.language).filter(
+            pk=_int(request.POST.get("template"))
+        )
+        data = request.POST.copy()
+        data["body"] = chosen[0].body if chosen else ""
+    form = ReplyForm(data, request.FILES)
     if form.is_valid():
         try:
             services.do_reply(
@@ -125,6 +142,47 @@ def reply(request, pk):
             messages.success(request, _("Reply sent."))
             return _back(conversation)
     return _rerender(request, conversation, reply_form=form)
+
+
+def _int(text) -> int | None:
+    return int(text) if isinstance(text, str) and text.isdigit() and len(text) < 12 else None
+
+
+@staff_required
+@require_POST
+def escalate(request, pk):
+    conversation = selectors.access_conversation(request.user, pk)
+    form = EscalationForm(request.POST)
+    if form.is_valid():
+        try:
+            routing.escalate(
+                conversation,
+                request.user,
+                form.cleaned_data["kind"],
+                form.cleaned_data["reason"],
+                form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc, default_field="kind")
+        else:
+            messages.success(request, _("Escalated."))
+            if conversation.pk in selectors.visible_ids(request.user, [conversation.pk]):
+                return _back(conversation)
+            return redirect("conversations:inbox")  # a compliance case: no longer ours
+    return _rerender(request, conversation, escalation_form=form)
+
+
+@staff_required
+@require_POST
+def hand_back(request, pk):
+    conversation = selectors.access_conversation(request.user, pk)
+    try:
+        routing.hand_back_escalation(conversation, request.user, request.POST.get("outcome", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Handed back."))
+    return _back(conversation)
 
 
 @staff_required

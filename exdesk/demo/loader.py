@@ -24,12 +24,15 @@ from . import content
 DEMO_PASSWORD = "exdesk-demo-2026"
 DEMO_API_TOKEN = "exd_demo_integration_token_do_not_use_in_production"
 
+# slug, name, the escalations it receives
 TEAMS = [
-    ("general", "General"),
-    ("deposits-withdrawals", "Deposits & Withdrawals"),
-    ("security", "Security"),
-    ("compliance", "Compliance"),
-    ("vip", "VIP"),
+    ("general", "General", ""),
+    ("deposits-withdrawals", "Deposits & Withdrawals", ""),
+    ("security", "Security", "security"),
+    ("compliance", "Compliance", "compliance"),
+    ("vip", "VIP", ""),
+    ("technical", "Technical", "technical"),
+    ("risk", "Risk", "risk"),
 ]
 SKILLS = [
     ("kyc", "KYC"),
@@ -93,11 +96,19 @@ STAFF = [
         "Wei",
         "Chen",
         Role.SENIOR_AGENT,
-        ("security", "deposits-withdrawals"),
+        ("security", "deposits-withdrawals", "risk"),
         ("zh-hans", "en"),
         ("security", "withdrawals"),
     ),
-    DemoUser("omar", "Omar", "Haddad", Role.AGENT, ("vip", "general"), ("en",), ("futures", "api")),
+    DemoUser(
+        "omar",
+        "Omar",
+        "Haddad",
+        Role.AGENT,
+        ("vip", "general", "technical"),
+        ("en",),
+        ("futures", "api"),
+    ),
     DemoUser("qa.sara", "Sara", "Nilsson", Role.QA_REVIEWER, (), ("en", "zh-hans")),
     DemoUser("trainer.tom", "Tom", "Becker", Role.TRAINER, ("general",), ("en",)),
     DemoUser("comp.zhang", "Yun", "Zhang", Role.COMPLIANCE, ("compliance",), ("zh-hans", "en")),
@@ -116,8 +127,10 @@ def totp_base32(hex_key: str) -> str:
 @transaction.atomic
 def load_demo() -> dict:
     teams = {
-        slug: Team.objects.update_or_create(slug=slug, defaults={"name": name})[0]
-        for slug, name in TEAMS
+        slug: Team.objects.update_or_create(
+            slug=slug, defaults={"name": name, "escalation_kind": kind}
+        )[0]
+        for slug, name, kind in TEAMS
     }
     skills = {
         slug: Skill.objects.update_or_create(slug=slug, defaults={"name": name})[0]

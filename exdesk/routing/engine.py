@@ -30,6 +30,8 @@ class Agent:
     max_tickets: int = 20
     # When the agent last took a conversation or came online (seconds, any epoch).
     idle_since: float = 0.0
+    # A compliance officer: the only people given compliance cases.
+    sees_restricted: bool = False
 
     def has_room_for(self, is_chat: bool, priority: str = "") -> bool:
         extra = OVER_CAPACITY.get(priority, 0)
@@ -57,12 +59,18 @@ class Work:
     # The first- or next-response deadline of its SLA, if any.
     due: float | None = None
     pinned_agent: int | None = None
+    # A compliance case.
+    restricted: bool = False
+    # Re-routed after a breach: offered to this agent only if nobody else may take it.
+    avoid_agent: int | None = None
     extra: dict = field(default_factory=dict, compare=False)
 
 
 def eligible(agent: Agent, work: Work) -> bool:
     """Online agents only are passed in; this checks everything else."""
     if not agent.has_room_for(work.is_chat, work.priority):
+        return False
+    if work.restricted and not agent.sees_restricted:
         return False
     if work.pinned_agent is not None:
         return agent.id == work.pinned_agent
@@ -74,10 +82,13 @@ def eligible(agent: Agent, work: Work) -> bool:
 
 
 def choose(work: Work, agents: Iterable[Agent]) -> Agent | None:
-    """Among eligible agents: the least loaded, then the longest idle."""
+    """Among eligible agents: the least loaded, then the longest idle (the agent a
+    breach took it from only if nobody else may take it)."""
     candidates = [a for a in agents if eligible(a, work)]
     if not candidates:
         return None
+    others = [a for a in candidates if a.id != work.avoid_agent]
+    candidates = others or candidates
     return min(candidates, key=lambda a: (a.load(work.is_chat), a.idle_since, a.id))
 
 

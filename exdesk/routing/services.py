@@ -14,19 +14,26 @@ import math
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from exdesk.accounts.choices import ANSWERS_CUSTOMERS
+from exdesk.accounts.choices import ANSWERS_CUSTOMERS, SEES_COMPLIANCE_CASES, EscalationKind
 from exdesk.accounts.models import Team, User
-from exdesk.accounts.permissions import manages_routing
+from exdesk.accounts.permissions import manages_routing, sees_compliance_cases
 from exdesk.conversations import services as conversations
 from exdesk.conversations.choices import Channel, Status
 from exdesk.conversations.models import Conversation
 
 from . import engine
-from .models import AgentPresence, ConsoleConnection, PresenceStatus, RoutingPin
+from .models import (
+    AgentPresence,
+    ConsoleConnection,
+    Escalation,
+    PresenceStatus,
+    RerouteMark,
+    RoutingPin,
+)
 
 # A console socket refreshes itself every HEARTBEAT; one silent for STALE (its process was
 # killed, its network cut) no longer keeps its agent online.
@@ -187,6 +194,7 @@ def agents_snapshot() -> list[engine.Agent]:
             max_chats=user.max_chats,
             max_tickets=user.max_tickets,
             idle_since=_seconds(user.presence.idle_since or user.presence.changed_at),
+            sees_restricted=user.role in SEES_COMPLIANCE_CASES,
         )
         for user in users
     ]
@@ -195,7 +203,15 @@ def agents_snapshot() -> list[engine.Agent]:
 def waiting_snapshot(limit: int = PASS_LIMIT, urgent_only: bool = False) -> list[engine.Work]:
     """Conversations nobody has, in roughly queue order (the engine sorts exactly)."""
     from exdesk.assistant.models import Intent
+    from exdesk.sla.models import RESPONSE_METRICS, SlaClock
 
+    # The deadline of the answer owed, which orders conversations of equal priority.
+    owed = SlaClock.objects.filter(
+        conversation=OuterRef("pk"),
+        stopped_at__isnull=True,
+        metric__in=RESPONSE_METRICS,
+        due_at__isnull=False,
+    ).order_by("due_at")
     candidates = Conversation.objects.filter(
         assignee__isnull=True, status__in=conversations.ROUTED_STATUSES
     ).exclude(  # the bot is talking to the customer: a person is offered it at handover
@@ -211,8 +227,14 @@ def waiting_snapshot(limit: int = PASS_LIMIT, urgent_only: bool = False) -> list
             channel=Channel.CHAT, bot_state="", created_at__gt=timezone.now() - BOT_FIRST_TURN
         )
     rows = list(
-        candidates.select_related("customer", "routing_pin").order_by(
-            "priority", "-customer__vip_tier", "created_at", "id"
+        candidates.annotate(sla_due=Subquery(owed.values("due_at")[:1]))
+        .select_related("customer", "routing_pin", "reroute_mark")
+        .order_by(
+            "priority",
+            "-customer__vip_tier",
+            F("sla_due").asc(nulls_last=True),
+            "created_at",
+            "id",
         )[:limit]
     )
     skills = dict(
@@ -223,6 +245,8 @@ def waiting_snapshot(limit: int = PASS_LIMIT, urgent_only: bool = False) -> list
     waiting = []
     for conv in rows:
         pin = getattr(conv, "routing_pin", None)
+        # A conversation re-routed after a breach goes to whoever in the team is free.
+        mark = getattr(conv, "reroute_mark", None)
         waiting.append(
             engine.Work(
                 id=conv.pk,
@@ -231,9 +255,13 @@ def waiting_snapshot(limit: int = PASS_LIMIT, urgent_only: bool = False) -> list
                 priority=conv.priority,
                 vip_tier=conv.customer.vip_tier,
                 team=(pin.team_id if pin and pin.team_id else conv.team_id),
-                language=conv.language,
-                skill=skills.get(conv.intent, ""),
+                language="" if mark else conv.language,
+                skill="" if mark else skills.get(conv.intent, ""),
+                due=_seconds(conv.sla_due) if conv.sla_due else None,
                 pinned_agent=pin.agent_id if pin else None,
+                restricted=conv.restricted,
+                avoid_agent=mark.avoid_agent_id if mark else None,
+                extra={"marked": True} if mark else {},
             )
         )
     return waiting
@@ -255,6 +283,8 @@ def route_waiting() -> list[tuple[int, int]]:
     for work, agent in engine.dispatch(waiting, agents, now.timestamp()):
         if conversations.do_route(work.id, users[agent.id]) is not None:
             AgentPresence.objects.filter(user_id=agent.id).update(idle_since=now)
+            if work.extra.get("marked"):
+                RerouteMark.objects.filter(conversation_id=work.id).delete()
             handed.append((work.id, agent.id))
     return handed
 
@@ -330,3 +360,129 @@ def unpin(conversation: Conversation, actor: User) -> None:
         if RoutingPin.objects.filter(conversation=conversation).delete()[0]:
             conversations.do_add_note(conversation, actor, _("Pin removed."))
             _request_routing()
+
+
+# ---------------------------------------------------------------- re-routing
+
+
+def reroute(conversation_id: int, reason: str) -> bool:
+    """A breach rule: the conversation goes back to routing, away from the agent who let
+    it wait, and any free agent of its team may take it. A supervisor's pin to that
+    agent stands."""
+    conversation = Conversation.objects.get(pk=conversation_id)
+    if conversation.status not in conversations.ROUTED_STATUSES:
+        return False
+    agent = conversation.assignee
+    if agent and RoutingPin.objects.filter(conversation=conversation, agent=agent).exists():
+        return False
+    with transaction.atomic():
+        RerouteMark.objects.update_or_create(
+            conversation=conversation, defaults={"avoid_agent": agent}
+        )
+        if agent is not None:
+            conversations.do_hand_back(conversation.pk, agent, reason, even_if_answered=True)
+        _request_routing()
+    return True
+
+
+# ---------------------------------------------------------------- escalation
+
+
+def escalation_team(kind: str) -> Team:
+    team = Team.objects.filter(escalation_kind=kind).first() if kind else None
+    if team is None:
+        raise ValidationError(
+            {"kind": _("No team receives these escalations; an administrator sets one.")}
+        )
+    return team
+
+
+def open_escalation(conversation: Conversation) -> Escalation | None:
+    return conversation.escalations.filter(handed_back_at__isnull=True).first()
+
+
+def escalate(
+    conversation: Conversation, actor: User, kind: str, reason: str, note: str
+) -> Escalation:
+    """Hand the conversation to the team that takes ``kind`` with a reason and a hand-off
+    note; that team's queue receives it. A compliance escalation makes it a compliance
+    case, hidden from everyone but compliance officers until it is handed back."""
+    conversations.check_can_answer(actor, conversation)
+    if kind not in EscalationKind.values:
+        raise ValidationError({"kind": _("Choose where to escalate.")})
+    reason, note = (reason or "").strip(), (note or "").strip()
+    errors = {}
+    if not reason:
+        errors["reason"] = _("Say why it is escalated.")
+    elif len(reason) > 200:
+        errors["reason"] = _("Use at most %(n)d characters.") % {"n": 200}
+    if not note:
+        errors["note"] = _("Write a hand-off note: what is known, what was done, what is asked.")
+    if errors:
+        raise ValidationError(errors)
+    team = escalation_team(kind)
+    with transaction.atomic():
+        if open_escalation(conversation) is not None:
+            raise ValidationError(_("This conversation is already escalated."))
+        escalation = Escalation.objects.create(
+            conversation=conversation,
+            kind=kind,
+            to_team=team,
+            from_team=conversation.team,
+            from_agent=conversation.assignee,
+            reason=reason,
+            note=conversations.check_agent_text(
+                conversation, actor, conversations.check_body(note)
+            ),
+            escalated_by=actor,
+        )
+        RoutingPin.objects.filter(conversation=conversation).delete()
+        conversations.do_escalate(
+            conversation.pk,
+            actor,
+            team,
+            kind=kind,
+            reason=reason,
+            note=escalation.note,
+            restricted=kind == EscalationKind.COMPLIANCE,
+        )
+        _request_routing()
+    return escalation
+
+
+def may_hand_back(user: User, escalation: Escalation) -> bool:
+    if escalation.kind == EscalationKind.COMPLIANCE:
+        return sees_compliance_cases(user)
+    return manages_routing(user) or user.teams.filter(pk=escalation.to_team_id).exists()
+
+
+def hand_back_escalation(conversation: Conversation, actor: User, outcome: str) -> Escalation:
+    """The specialist team is done: the conversation returns to the team and the agent
+    it came from, with the outcome for them to act on."""
+    escalation = open_escalation(conversation)
+    if escalation is None:
+        raise ValidationError(_("This conversation is not escalated."))
+    if not may_hand_back(actor, escalation):
+        raise PermissionDenied(_("Only the team it was escalated to hands it back."))
+    outcome = (outcome or "").strip()
+    if not outcome:
+        raise ValidationError({"outcome": _("Write the outcome for the first-line team.")})
+    outcome = conversations.check_agent_text(conversation, actor, conversations.check_body(outcome))
+    agent = escalation.from_agent
+    if agent is not None and (not agent.is_active or agent.role not in ANSWERS_CUSTOMERS):
+        agent = None
+    with transaction.atomic():
+        escalation.handed_back_at = timezone.now()
+        escalation.handed_back_by = actor
+        escalation.outcome = outcome
+        escalation.save(update_fields=["handed_back_at", "handed_back_by", "outcome"])
+        conversations.do_end_escalation(
+            conversation.pk,
+            actor,
+            escalation.from_team,
+            agent,
+            kind=escalation.kind,
+            outcome=outcome,
+        )
+        _request_routing()
+    return escalation

@@ -1,0 +1,369 @@
+"""SLA clocks: which policy a conversation falls under, when its clocks run, pause and
+stop, and what happens when one warns or breaches (docs/sla.md).
+
+The conversations services call the ``conversation_*`` hooks inside their transactions;
+the task queue calls ``fire_due``, on time for each deadline and every minute besides,
+so a deadline that passed while exdesk was down fires as soon as it is back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from functools import partial
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from exdesk.accounts.choices import Role
+from exdesk.accounts.models import User
+from exdesk.conversations.choices import Status
+from exdesk.conversations.models import Conversation
+
+from . import calendar
+from .models import (
+    RESPONSE_METRICS,
+    BreachRule,
+    Metric,
+    SlaClock,
+    SlaPolicy,
+    StaffNotification,
+)
+
+ENDED = (Status.SOLVED, Status.CLOSED)
+TARGET_FIELDS: dict[str, str] = {
+    Metric.FIRST_RESPONSE: "first_response_minutes",
+    Metric.NEXT_RESPONSE: "next_response_minutes",
+    Metric.RESOLUTION: "resolution_minutes",
+}
+# Raising a priority on breach stops at P1: P0 means a security emergency, which a late
+# answer does not make a case.
+RAISED = {"p3": "p2", "p2": "p1"}
+
+
+# ---------------------------------------------------------------- policies
+
+
+def active_policies() -> list[SlaPolicy]:
+    return list(
+        SlaPolicy.objects.filter(active=True)
+        .select_related("calendar")
+        .prefetch_related("calendar__holidays")
+    )
+
+
+def _specificity(policy: SlaPolicy) -> tuple:
+    conditions = sum((bool(policy.priority), policy.min_vip_tier is not None, bool(policy.channel)))
+    return (-conditions, -(policy.min_vip_tier or 0), policy.position, policy.pk)
+
+
+def policy_for(
+    priority: str, vip_tier: int, channel: str, policies: Iterable[SlaPolicy] | None = None
+) -> SlaPolicy | None:
+    """The most specific active policy matching these: most conditions set, then the
+    higher VIP floor, then the lower position."""
+    matching = [
+        p
+        for p in (active_policies() if policies is None else policies)
+        if (not p.priority or p.priority == priority)
+        and (p.min_vip_tier is None or vip_tier >= p.min_vip_tier)
+        and (not p.channel or p.channel == channel)
+    ]
+    return min(matching, key=_specificity, default=None)
+
+
+def _policy_of(conversation_id: int) -> tuple[SlaPolicy | None, str]:
+    """The policy a conversation falls under now, and its status."""
+    row = (
+        Conversation.objects.filter(pk=conversation_id)
+        .values("priority", "channel", "status", "customer__vip_tier")
+        .get()
+    )
+    policy = policy_for(row["priority"], row["customer__vip_tier"] or 0, row["channel"])
+    return policy, row["status"]
+
+
+def _calendar(policy: SlaPolicy | None) -> calendar.Calendar:
+    if policy is None or policy.calendar is None:
+        return calendar.TWENTY_FOUR_SEVEN
+    return policy.calendar.as_calendar()
+
+
+def _target_seconds(policy: SlaPolicy | None, metric: str) -> int | None:
+    minutes = getattr(policy, TARGET_FIELDS[metric]) if policy else None
+    return minutes * 60 if minutes else None
+
+
+def _pauses(policy: SlaPolicy | None, status: str) -> bool:
+    return policy is not None and status in (policy.pause_statuses or [])
+
+
+# ---------------------------------------------------------------- one clock
+
+
+def _arm(clock: SlaClock, cal: calendar.Calendar, now: dt.datetime) -> None:
+    """Run from ``now``: the due and warning moments follow from what is left."""
+    clock.running_since = now
+    left = max(0.0, clock.target_seconds - clock.elapsed_seconds)
+    clock.due_at = calendar.add_open_seconds(cal, now, left)
+    fraction = clock.policy.warning_fraction if clock.policy else 0.75
+    warn_left = max(0.0, clock.target_seconds * fraction - clock.elapsed_seconds)
+    clock.warn_at = calendar.add_open_seconds(cal, now, warn_left)
+
+
+def _bank(clock: SlaClock, cal: calendar.Calendar, now: dt.datetime) -> None:
+    """Count the running stretch into ``elapsed_seconds`` and leave the clock paused."""
+    if clock.running_since is not None:
+        clock.elapsed_seconds += calendar.open_seconds_between(cal, clock.running_since, now)
+    clock.running_since = clock.due_at = clock.warn_at = None
+
+
+def _save(clock: SlaClock) -> None:
+    clock.save()
+    if clock.running_since is not None:
+        _wake_at(clock.warn_at, clock.due_at)
+
+
+def _wake_at(*moments: dt.datetime | None) -> None:
+    from .tasks import wake_at
+
+    for moment in {m for m in moments if m is not None}:
+        transaction.on_commit(partial(wake_at, moment), robust=True)
+
+
+def _start(
+    conversation_id: int,
+    metric: str,
+    policy: SlaPolicy | None,
+    status: str,
+    now: dt.datetime,
+) -> SlaClock | None:
+    target = _target_seconds(policy, metric)
+    if target is None:
+        return None
+    clock = SlaClock(
+        conversation_id=conversation_id,
+        metric=metric,
+        policy=policy,
+        target_seconds=target,
+        started_at=now,
+    )
+    if not _pauses(policy, status):
+        _arm(clock, _calendar(policy), now)
+    _save(clock)
+    return clock
+
+
+def _stop(clock: SlaClock, now: dt.datetime, *, cancelled: bool = False) -> None:
+    _bank(clock, _calendar(clock.policy), now)
+    clock.stopped_at = now
+    clock.cancelled = cancelled and clock.breached_at is None
+    clock.save()
+
+
+def _open_clocks(conversation_id: int, metrics: Iterable[str] | None = None) -> list[SlaClock]:
+    clocks = SlaClock.objects.filter(conversation_id=conversation_id, stopped_at__isnull=True)
+    if metrics is not None:
+        clocks = clocks.filter(metric__in=list(metrics))
+    return list(clocks.select_related("policy__calendar"))
+
+
+# ---------------------------------------------------------------- hooks
+
+
+def conversation_opened(conversation: Conversation, now: dt.datetime | None = None) -> None:
+    """A customer opened a conversation: its first-response and resolution clocks start."""
+    now = now or timezone.now()
+    policy = policy_for(conversation.priority, conversation.customer.vip_tier, conversation.channel)
+    for metric in (Metric.FIRST_RESPONSE, Metric.RESOLUTION):
+        _start(conversation.pk, metric, policy, conversation.status, now)
+
+
+def customer_wrote(conversation_id: int, now: dt.datetime | None = None) -> None:
+    """The customer wrote: unless an answer is already owed, one is owed now. (Runs for
+    every chat message, so the common case is one indexed read.)"""
+    if SlaClock.objects.filter(
+        conversation_id=conversation_id, stopped_at__isnull=True, metric__in=RESPONSE_METRICS
+    ).exists():
+        return
+    now = now or timezone.now()
+    answered = SlaClock.objects.filter(
+        conversation_id=conversation_id,
+        metric=Metric.FIRST_RESPONSE,
+        stopped_at__isnull=False,
+        cancelled=False,
+    ).exists()
+    policy, status = _policy_of(conversation_id)
+    metric = Metric.NEXT_RESPONSE if answered else Metric.FIRST_RESPONSE
+    _start(conversation_id, metric, policy, status, now)
+
+
+def agent_replied(conversation_id: int, now: dt.datetime | None = None) -> None:
+    """A person answered: the answer owed is given."""
+    now = now or timezone.now()
+    for clock in _open_clocks(conversation_id, RESPONSE_METRICS):
+        _stop(clock, now)
+
+
+def status_changed(
+    conversation_id: int, old: str, new: str, now: dt.datetime | None = None
+) -> None:
+    now = now or timezone.now()
+    if new in ENDED:
+        for clock in _open_clocks(conversation_id):
+            # Solving fulfils the resolution target; an answer still owed is no longer owed.
+            _stop(clock, now, cancelled=clock.metric != Metric.RESOLUTION)
+        return
+    if old in ENDED:
+        # Reopened: the resolution clock goes on from where it stopped.
+        resolution = (
+            SlaClock.objects.filter(conversation_id=conversation_id, metric=Metric.RESOLUTION)
+            .select_related("policy__calendar")
+            .order_by("-started_at", "-id")
+            .first()
+        )
+        if resolution is not None and resolution.stopped_at is not None:
+            resolution.stopped_at = None
+            resolution.save()
+    for clock in _open_clocks(conversation_id):
+        cal = _calendar(clock.policy)
+        if _pauses(clock.policy, new):
+            if clock.running_since is not None:
+                _bank(clock, cal, now)
+                clock.save()
+        elif clock.running_since is None:
+            _arm(clock, cal, now)
+            _save(clock)
+
+
+def conditions_changed(conversation_id: int, now: dt.datetime | None = None) -> None:
+    """Priority, channel or VIP tier changed: the open clocks follow the policy that
+    matches now (the time already counted stays counted)."""
+    now = now or timezone.now()
+    policy, status = _policy_of(conversation_id)
+    cal = _calendar(policy)
+    for clock in _open_clocks(conversation_id):
+        target = _target_seconds(policy, clock.metric)
+        if target is None:
+            _stop(clock, now, cancelled=True)
+            continue
+        running = clock.running_since is not None
+        _bank(clock, _calendar(clock.policy), now)
+        clock.policy, clock.target_seconds = policy, target
+        if running and not _pauses(policy, status):
+            _arm(clock, cal, now)
+        _save(clock)
+
+
+# ---------------------------------------------------------------- warnings and breaches
+
+
+def fire_due(now: dt.datetime | None = None) -> dict[str, int]:
+    """Warn and breach every running clock whose moment has come, once each: a clock
+    whose deadline passed while nothing ran (a restart) breaches now, dated when it
+    fell due."""
+    now = now or timezone.now()
+    fired = {"warnings": 0, "breaches": 0}
+    due = SlaClock.objects.filter(
+        stopped_at__isnull=True, breached_at__isnull=True, due_at__lte=now
+    ).values_list("pk", flat=True)
+    for pk in list(due[:500]):
+        fired["breaches"] += _fire(pk, BreachRule.When.BREACH)
+    warn = SlaClock.objects.filter(
+        stopped_at__isnull=True, warned_at__isnull=True, warn_at__lte=now
+    ).values_list("pk", flat=True)
+    for pk in list(warn[:500]):
+        fired["warnings"] += _fire(pk, BreachRule.When.WARNING)
+    return fired
+
+
+@transaction.atomic
+def _fire(clock_pk: int, when: str) -> int:
+    clock = SlaClock.objects.select_for_update().select_related("conversation").get(pk=clock_pk)
+    if clock.stopped_at is not None:
+        return 0
+    if when == BreachRule.When.BREACH:
+        if clock.breached_at is not None:
+            return 0
+        clock.breached_at = clock.due_at
+        # A breach makes the warning moot; it is not sent afterwards.
+        clock.warned_at = clock.warned_at or clock.due_at
+    else:
+        if clock.warned_at is not None:
+            return 0
+        clock.warned_at = clock.warn_at
+    clock.save(update_fields=["breached_at", "warned_at"])
+    conversation = clock.conversation
+    if when == BreachRule.When.BREACH:
+        from exdesk.conversations import services as conversations
+
+        conversations.do_record_sla_breach(conversation.pk, clock.metric)
+    for rule in rules_for(when, clock.metric, conversation.priority):
+        apply_rule(rule.action, clock, when)
+    return 1
+
+
+def rules_for(when: str, metric: str, priority: str) -> list[BreachRule]:
+    return list(
+        BreachRule.objects.filter(active=True, when=when)
+        .filter(Q(metric="") | Q(metric=metric))
+        .filter(Q(priority="") | Q(priority=priority))
+    )
+
+
+def apply_rule(action: str, clock: SlaClock, when: str) -> None:
+    from exdesk.conversations import services as conversations
+    from exdesk.routing import services as routing
+
+    conversation = Conversation.objects.get(pk=clock.conversation_id)
+    kind = f"sla_{when}"
+    if action == BreachRule.Action.NOTIFY_SUPERVISORS:
+        notify(supervisors_of(conversation), conversation, kind, clock.metric)
+    elif action == BreachRule.Action.NOTIFY_ASSIGNEE and conversation.assignee is not None:
+        notify([conversation.assignee], conversation, kind, clock.metric)
+    elif action == BreachRule.Action.RAISE_PRIORITY and conversation.priority in RAISED:
+        conversations.do_system_priority(conversation.pk, RAISED[conversation.priority], "sla")
+    elif action == BreachRule.Action.REROUTE and clock.metric in RESPONSE_METRICS:
+        routing.reroute(conversation.pk, reason="sla")
+
+
+def supervisors_of(conversation: Conversation) -> list[User]:
+    """The supervisors of the conversation's team, or every supervisor if it has none."""
+    supervisors = User.objects.filter(is_active=True, role=Role.SUPERVISOR)
+    if conversation.team_id:
+        in_team = list(supervisors.filter(teams=conversation.team_id))
+        if in_team:
+            return in_team
+    return list(supervisors)
+
+
+def notify(
+    users: Iterable[User], conversation: Conversation | None, kind: str, detail: str = ""
+) -> int:
+    notices = StaffNotification.objects.bulk_create(
+        StaffNotification(user=user, conversation=conversation, kind=kind, detail=detail)
+        for user in {u.pk: u for u in users}.values()
+    )
+    return len(notices)
+
+
+def mark_notifications_read(user: User) -> int:
+    return StaffNotification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+# ---------------------------------------------------------------- policy changes
+
+
+def policies_changed(now: dt.datetime | None = None) -> int:
+    """An operator changed policies or calendars: open clocks follow (their time already
+    counted stays counted). Returns how many conversations were looked at."""
+    ids = set(
+        SlaClock.objects.filter(stopped_at__isnull=True).values_list("conversation_id", flat=True)
+    )
+    for conversation_id in ids:
+        with transaction.atomic():
+            conditions_changed(conversation_id, now)
+    return len(ids)

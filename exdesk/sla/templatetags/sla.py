@@ -1,0 +1,66 @@
+"""The SLA countdown, rendered on the server (pages work without JavaScript) and kept
+current by sla-countdown.js from the same data attributes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from exdesk.sla.models import Metric
+
+register = template.Library()
+
+
+def span_text(seconds: float) -> str:
+    minutes = max(0, round(abs(seconds) / 60))
+    if minutes >= 60 * 24:
+        return _("%(d)d d %(h)d h") % {"d": minutes // 1440, "h": minutes % 1440 // 60}
+    if minutes >= 60:
+        return _("%(h)d h %(m)d min") % {"h": minutes // 60, "m": minutes % 60}
+    return _("%(m)d min") % {"m": minutes}
+
+
+def state(due: dt.datetime, warn: dt.datetime | None, now: dt.datetime) -> str:
+    if now >= due:
+        return "breached"
+    if warn is not None and now >= warn:
+        return "warning"
+    return "ok"
+
+
+@register.inclusion_tag("sla/_countdown.html")
+def sla_countdown(due, warn=None, metric=""):
+    if due is None:
+        return {"due": None}
+    now = timezone.now()
+    seconds = (due - now).total_seconds()
+    current = state(due, warn, now)
+    left = span_text(seconds)
+    return {
+        "due": due,
+        "warn": warn,
+        "state": current,
+        "metric": Metric(metric).label if metric in Metric.values else "",
+        "text": (_("%(span)s overdue") if current == "breached" else _("%(span)s left"))
+        % {"span": left},
+    }
+
+
+@register.simple_tag
+def sla_labels():
+    """The countdown's words for sla-countdown.js, in the page's language."""
+    from django.utils.html import json_script
+
+    return json_script(
+        {
+            "left": _("%(span)s left"),
+            "overdue": _("%(span)s overdue"),
+            "minutes": _("%(m)d min"),
+            "hours": _("%(h)d h %(m)d min"),
+            "days": _("%(d)d d %(h)d h"),
+        },
+        "sla-labels",
+    )
