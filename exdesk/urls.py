@@ -24,6 +24,7 @@ urlpatterns = [
     path("console/kb/", include(kb_console_patterns)),
     path("console/assistant/", include("exdesk.assistant.urls")),
     path("console/queue/", include("exdesk.routing.urls")),
+    path("console/notifications/", include("exdesk.sla.urls")),
     path("console/", include("exdesk.conversations.urls")),
     path("console/audit/", audit_views.audit_log, name="audit_log"),
     path("console/audit/export.csv", audit_views.audit_export, name="audit_export"),

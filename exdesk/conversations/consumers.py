@@ -14,7 +14,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.models import Device
 
 from exdesk.accounts.models import User
-from exdesk.accounts.permissions import sees_all_conversations
+from exdesk.accounts.permissions import sees_all_conversations, sees_compliance_cases
 from exdesk.core.sockets import (
     CLOSE_UNAUTHENTICATED,
     FrameError,
@@ -67,6 +67,9 @@ class ConsoleConsumer(JsonSocket):
         chosen = self.scope.get("cookies", {}).get(settings.LANGUAGE_COOKIE_NAME, "")
         self.language = "zh-hans" if chosen.lower().startswith("zh") else "en"
         self.sees_all = sees_all_conversations(self.user)
+        # Consoles of everyone else are not sent compliance-case events, even for a
+        # conversation they watched before it became one.
+        self.hide_restricted = not sees_compliance_cases(self.user)
         self.team_ids = await db(_team_ids)(self.user)
         self.watched: dict[int, int] = {}  # conversation id -> last seq passed on
         await self.accept()
@@ -111,7 +114,9 @@ class ConsoleConsumer(JsonSocket):
     async def _catch_up(self, conversation_id: int) -> None:
         while True:
             after = self.watched[conversation_id]
-            frames, last = await db(live.frames_after)(conversation_id, after, for_staff=True)
+            frames, last = await db(live.frames_after)(
+                conversation_id, after, for_staff=True, hide_restricted=self.hide_restricted
+            )
             for frame in frames:
                 await self.send_json(frame)
             if last == after:
@@ -239,6 +244,8 @@ class ConsoleConsumer(JsonSocket):
             await self._catch_up(conversation_id)
             return
         self.watched[conversation_id] = message["seq"]
+        if message.get("restricted") and self.hide_restricted:
+            return
         await self.send_json(message["staff"])
 
     async def conversation_typing(self, message):

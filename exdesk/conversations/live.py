@@ -93,7 +93,13 @@ def _attachments(event: Event, for_staff: bool, token: str) -> list[dict]:
     return items
 
 
-def frames(events: list[Event], *, for_staff: bool) -> list[dict]:
+def is_restricted(event: Event) -> bool:
+    """Only compliance officers are sent this event: a note written on a compliance case,
+    or anything on a conversation that is one now."""
+    return bool(event.data.get("restricted")) or bool(event.conversation.restricted)
+
+
+def frames(events: list[Event], *, for_staff: bool, hide_restricted: bool = False) -> list[dict]:
     """``event`` frames for these events (one conversation's, in seq order), skipping what
     the audience may not see."""
     usernames = {
@@ -107,7 +113,7 @@ def frames(events: list[Event], *, for_staff: bool) -> list[dict]:
     result = []
     for event in events:
         kind = event.kind if for_staff else _customer_kind(event)
-        if kind is None:
+        if kind is None or (hide_restricted and is_restricted(event)):
             continue
         frame = {
             "type": "event",
@@ -137,12 +143,14 @@ def events_after(conversation_id: int, after: int, limit: int = 500) -> list[Eve
     )
 
 
-def frames_after(conversation_id: int, after: int, *, for_staff: bool) -> tuple[list[dict], int]:
+def frames_after(
+    conversation_id: int, after: int, *, for_staff: bool, hide_restricted: bool = False
+) -> tuple[list[dict], int]:
     """What a client missed after ``after``, for its audience, and the last seq read
     (staff-only events move it too, so a customer is not sent them again)."""
     events = events_after(conversation_id, after)
     last = events[-1].seq if events else after
-    return frames(events, for_staff=for_staff), last
+    return frames(events, for_staff=for_staff, hide_restricted=hide_restricted), last
 
 
 def watch_positions(
@@ -220,6 +228,7 @@ def publish_event(event: Event) -> None:
             "seq": event.seq,
             "staff": staff,
             "customer": customer[0] if customer else None,
+            "restricted": is_restricted(event),
         }
         _send(conversation_group(event.conversation_id), message)
         reason = "new" if event.seq == 1 else INBOX_KINDS.get(event.kind)

@@ -324,6 +324,12 @@ def check_agent_text(conversation: Conversation, user: User, body: str) -> str:
     return _masked(body, conversation.language).text
 
 
+def check_internal_text(conversation: Conversation, body: str) -> str:
+    """A note for staff (an internal note, an escalation's hand-off or outcome): checked
+    and with secrets masked, never sent to the customer."""
+    return _masked(check_body(body), conversation.language).text
+
+
 def check_compliance_reply(conversation: Conversation, body: str) -> None:
     """A compliance case is answered only with an approved template, word for word: a
     free reply could tell the customer they are under review (tipping-off)."""
@@ -533,8 +539,10 @@ def _lock_for_message(conversation_id: int) -> Conversation:
         row = cursor.fetchone()
     if row is None:
         raise Conversation.DoesNotExist(f"conversation {conversation_id} does not exist")
-    conv = Conversation.from_db(connection.alias, _LOCKED_FIELDS, [conversation_id, *row[:8]])
-    conv.customer = Customer.from_db(connection.alias, _CUSTOMER_FIELDS, [row[5], *row[8:]])
+    conv = Conversation.from_db(
+        connection.alias, _LOCKED_FIELDS, [conversation_id, *row[:7], bool(row[7]), row[8]]
+    )
+    conv.customer = Customer.from_db(connection.alias, _CUSTOMER_FIELDS, [row[5], *row[9:]])
     return conv
 
 
@@ -549,12 +557,13 @@ _LOCKED_FIELDS = [
     "assignee_id",
     "customer_id",
     "bot_state",
+    "restricted",
     "tracking_token",
 ]
 _CUSTOMER_FIELDS = ["id", "uid", "display_name", "email"]
 _LOCK_QUERY = (
     "SELECT c.channel, c.status, c.language, c.team_id, c.assignee_id, c.customer_id, "
-    "c.bot_state, c.tracking_token, "
+    "c.bot_state, c.restricted, c.tracking_token, "
     "u.uid, u.display_name, u.email "
     "FROM conversations_conversation c JOIN customers_customer u ON u.id = c.customer_id "
     "WHERE c.id = %s"
@@ -619,7 +628,7 @@ def do_add_note(
     client_id: str | None = None,
 ) -> Event:
     """An internal note: staff only, never shown or sent to the customer."""
-    body = _masked(check_body(body), conversation.language).text
+    body = check_internal_text(conversation, body)
     client_id = check_client_id(client_id)
 
     def work(checked, stored):

@@ -26,8 +26,14 @@ def console_live(request):
             return PresenceStatus.OFFLINE.value
         return str(routing.presence_of(user))
 
+    def unread() -> int:
+        from exdesk.sla.selectors import unread_notifications
+
+        return unread_notifications(user)
+
     return {
         "console_presence": SimpleLazyObject(presence),
+        "unread_notifications": SimpleLazyObject(unread),
         "presence_choices": PresenceStatus.choices,
         "event_kind_labels": EventKind.choices,
     }

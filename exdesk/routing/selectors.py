@@ -30,7 +30,11 @@ class Desk:
 def live_queue() -> list[Waiting]:
     """Waiting conversations in the order routing offers them."""
     work = sorted(services.waiting_snapshot(), key=engine.queue_order)
-    rows = Conversation.objects.select_related("customer", "team", "routing_pin__agent")
+    from exdesk.sla.selectors import with_next_deadline
+
+    rows = with_next_deadline(
+        Conversation.objects.select_related("customer", "team", "routing_pin__agent")
+    )
     by_id = rows.in_bulk([w.id for w in work])
     return [
         Waiting(position, by_id[w.id], w.skill)
@@ -51,5 +55,8 @@ def pin_targets() -> tuple[QuerySet[User], QuerySet[Team]]:
     return agents, Team.objects.order_by("name")
 
 
-def conversation(pk: int) -> Conversation | None:
-    return Conversation.objects.filter(pk=pk).first()
+def conversation(user: User, pk: int) -> Conversation | None:
+    """A conversation the supervisor may pin: one they can see."""
+    from exdesk.conversations.selectors import visible_conversations
+
+    return visible_conversations(user).filter(pk=pk).first()

@@ -9,7 +9,6 @@ its answer through the conversations services.
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,7 +24,7 @@ from exdesk.conversations import services as conversations
 from exdesk.conversations.choices import Channel, Status
 from exdesk.conversations.models import Conversation
 
-from . import engine
+from . import engine, staffing
 from .models import (
     AgentPresence,
     ConsoleConnection,
@@ -39,7 +38,7 @@ from .models import (
 # killed, its network cut) no longer keeps its agent online.
 HEARTBEAT = dt.timedelta(seconds=30)
 STALE = dt.timedelta(seconds=90)
-DEFAULT_FIRST_RESPONSE = dt.timedelta(minutes=2)
+DEFAULT_CHAT_HANDLING = dt.timedelta(minutes=5)
 RECENT_CHATS = 50
 
 
@@ -134,30 +133,34 @@ def waiting_chats() -> QuerySet[Conversation]:
     ).order_by("created_at", "id")
 
 
-def typical_first_response() -> dt.timedelta:
-    """Mean first-response time of the latest answered chats."""
+def typical_chat_handling() -> dt.timedelta:
+    """Mean length of the latest finished chats, from first answer to the end."""
     recent = list(
-        Conversation.objects.filter(channel=Channel.CHAT, first_response_at__isnull=False)
-        .order_by("-first_response_at")
-        .values_list("created_at", "first_response_at")[:RECENT_CHATS]
+        Conversation.objects.filter(
+            channel=Channel.CHAT, first_response_at__isnull=False, solved_at__isnull=False
+        )
+        .order_by("-solved_at")
+        .values_list("first_response_at", "solved_at")[:RECENT_CHATS]
     )
-    if not recent:
-        return DEFAULT_FIRST_RESPONSE
-    total = sum(((answered - opened) for opened, answered in recent if answered), dt.timedelta())
-    return total / len(recent)
+    spans = [
+        ended - answered for answered, ended in recent if answered and ended and ended > answered
+    ]
+    if not spans:
+        return DEFAULT_CHAT_HANDLING
+    return sum(spans, dt.timedelta()) / len(spans)
 
 
 def queue_status(conversation: Conversation) -> dict | None:
-    """``{"position", "wait_seconds"}`` while the chat waits for its first agent."""
-    waiting = waiting_chats()
-    if not waiting.filter(pk=conversation.pk).exists():
+    """``{"position", "wait_seconds"}`` while the chat waits for its first agent: its
+    place in the order routing offers chats, and the wait the desk as it is now gives
+    (staffing.expected_wait; None with nobody online)."""
+    if not waiting_chats().filter(pk=conversation.pk).exists():
         return None
-    ahead = waiting.filter(created_at__lt=conversation.created_at).count()
-    position = ahead + 1
-    agents = max(1, online_agents().count())
-    rounds = math.ceil(position / agents)
-    wait = typical_first_response() * rounds
-    return {"position": position, "wait_seconds": int(wait.total_seconds())}
+    order = [w.id for w in sorted(waiting_snapshot(), key=engine.queue_order) if w.is_chat]
+    position = order.index(conversation.pk) + 1 if conversation.pk in order else len(order) + 1
+    desk = [(a.chats, a.max_chats) for a in agents_snapshot()]
+    handling = typical_chat_handling().total_seconds()
+    return {"position": position, "wait_seconds": staffing.expected_wait(position, desk, handling)}
 
 
 # ---------------------------------------------------------------- routing
@@ -431,12 +434,11 @@ def escalate(
             from_team=conversation.team,
             from_agent=conversation.assignee,
             reason=reason,
-            note=conversations.check_agent_text(
-                conversation, actor, conversations.check_body(note)
-            ),
+            note=conversations.check_internal_text(conversation, note),
             escalated_by=actor,
         )
         RoutingPin.objects.filter(conversation=conversation).delete()
+        _tell_team(team, conversation, kind)
         conversations.do_escalate(
             conversation.pk,
             actor,
@@ -448,6 +450,15 @@ def escalate(
         )
         _request_routing()
     return escalation
+
+
+def _tell_team(team: Team, conversation: Conversation, kind: str) -> None:
+    from exdesk.sla import services as sla
+
+    members = team.members.filter(is_active=True, role__in=ANSWERS_CUSTOMERS)
+    if kind == EscalationKind.COMPLIANCE:
+        members = members.filter(role__in=SEES_COMPLIANCE_CASES)
+    sla.notify(members, conversation, "escalation", kind)
 
 
 def may_hand_back(user: User, escalation: Escalation) -> bool:
@@ -467,7 +478,7 @@ def hand_back_escalation(conversation: Conversation, actor: User, outcome: str) 
     outcome = (outcome or "").strip()
     if not outcome:
         raise ValidationError({"outcome": _("Write the outcome for the first-line team.")})
-    outcome = conversations.check_agent_text(conversation, actor, conversations.check_body(outcome))
+    outcome = conversations.check_internal_text(conversation, outcome)
     agent = escalation.from_agent
     if agent is not None and (not agent.is_active or agent.role not in ANSWERS_CUSTOMERS):
         agent = None

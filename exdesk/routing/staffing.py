@@ -92,3 +92,20 @@ def around(
         for n in range(max(1, plan.agents - 2), plan.agents + 3)
         if n > plan.traffic_erlangs
     ]
+
+
+def expected_wait(
+    position: int, chats_held: list[tuple[int, int]], handling_seconds: float
+) -> int | None:
+    """Seconds until the chat at ``position`` in the queue is taken, from the desk as it
+    is now: ``chats_held`` is (chats held, concurrent chats allowed) per online agent.
+    The free places go first; after that the queue moves one place each time a chat
+    ends, and with every place busy one ends every ``handling_seconds / places``.
+    None with nobody online (no estimate to give)."""
+    places = sum(allowed for _held, allowed in chats_held)
+    if places <= 0:
+        return None
+    free = sum(max(0, allowed - held) for held, allowed in chats_held)
+    if position <= free:
+        return 0
+    return math.ceil((position - free) * handling_seconds / places)

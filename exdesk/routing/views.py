@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from exdesk.accounts.decorators import require_permission
-from exdesk.accounts.permissions import manages_routing
+from exdesk.accounts.permissions import manages_routing, sees_compliance_cases
 
 from . import selectors, services, staffing
 from .forms import StaffingForm
@@ -24,6 +24,7 @@ def queue(request):
         "desks": selectors.desks(),
         "agents": agents,
         "teams": teams,
+        "sees_compliance_cases": sees_compliance_cases(request.user),
     }
     return render(request, "routing/queue.html", context)
 
@@ -37,7 +38,7 @@ def _number(text: str) -> int | None:
 @require_POST
 def pin(request):
     number = _number(request.POST.get("conversation", "")[:20])
-    conversation = selectors.conversation(number) if number else None
+    conversation = selectors.conversation(request.user, number) if number else None
     target = request.POST.get("target", "")[:40]
     kind, _sep, raw_id = target.partition(":")
     agents, teams = selectors.pin_targets()
@@ -58,7 +59,7 @@ def pin(request):
 @require_permission(manages_routing)
 @require_POST
 def unpin(request, pk):
-    conversation = selectors.conversation(pk)
+    conversation = selectors.conversation(request.user, pk)
     if conversation is not None:
         services.unpin(conversation, request.user)
         messages.success(request, _("Pin removed."))

@@ -86,3 +86,19 @@ def test_a_p0_may_go_one_over_capacity_and_no_further():
     assert not eligible(Agent(1, chats=4, max_chats=3), work(priority="p0"))
     handed = dispatch([work(id=1, priority="p1"), work(id=2, priority="p0")], [full], now=0)
     assert [w.id for w, _ in handed] == [2] and full.chats == 4
+
+
+def test_a_compliance_case_goes_only_to_compliance_officers():
+    case = work(restricted=True)
+    assert not eligible(Agent(1), case)
+    assert eligible(Agent(2, sees_restricted=True), case)
+    # Not even a supervisor's pin gives it to someone else.
+    assert not eligible(Agent(1), work(restricted=True, pinned_agent=1))
+
+
+def test_a_rerouted_conversation_goes_to_the_agent_who_let_it_wait_only_as_a_last_resort():
+    rerouted = work(avoid_agent=1)
+    idle_longest = Agent(1, idle_since=0.0)
+    other = Agent(2, idle_since=100.0)
+    assert choose(rerouted, [idle_longest, other]) is other
+    assert choose(rerouted, [idle_longest]) is idle_longest

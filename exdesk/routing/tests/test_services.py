@@ -85,22 +85,35 @@ def test_availability_says_why_nobody_answers(settings):
     assert services.availability() == (False, "closed_hours")
 
 
-def test_queue_position_and_expected_wait():
+def test_queue_position_and_expected_wait_from_the_desk():
     first, second = chat("first"), chat("second")
     assert services.queue_status(first)["position"] == 1
     assert services.queue_status(second)["position"] == 2
-    # With no history, a first answer is expected within the default time per round.
-    default = int(services.DEFAULT_FIRST_RESPONSE.total_seconds())
-    assert services.queue_status(second)["wait_seconds"] == 2 * default
+    # Nobody online: a position but no estimate.
+    assert services.queue_status(second)["wait_seconds"] is None
 
-    alice = online("alice")
+    alice = online("alice")  # three places (max_chats 3), all free
+    assert services.queue_status(second)["wait_seconds"] == 0
+    alice.max_chats = 1
+    alice.save()
+    # One place: the second waits for a chat to end (5 minutes with no history).
+    default = int(services.DEFAULT_CHAT_HANDLING.total_seconds())
+    assert services.queue_status(second)["wait_seconds"] == default
+
     conversations.do_reply(first, alice, "hello")
+    conversations.do_change_status(first, alice, "solved")
     Conversation.objects.filter(pk=first.pk).update(
-        first_response_at=first.created_at + dt.timedelta(seconds=40)
+        first_response_at=first.created_at, solved_at=first.created_at + dt.timedelta(seconds=90)
     )
     assert services.queue_status(first) is None  # answered: no longer waiting
-    assert services.queue_status(second) == {"position": 1, "wait_seconds": 40}
-    online("bob")
+    assert services.queue_status(second) == {"position": 1, "wait_seconds": 0}
+    conversations.do_take(second, alice)  # alice's one place is taken
     third = chat("third")
-    # Two agents take two chats per round.
-    assert services.queue_status(third) == {"position": 2, "wait_seconds": 40}
+    assert services.queue_status(third) == {"position": 1, "wait_seconds": 90}
+
+
+def test_a_p0_chat_is_ahead_in_the_queue_whatever_its_age():
+    older = chat("older")
+    urgent = testing.conversation(channel=Channel.CHAT, body="stolen", priority="p0")
+    assert services.queue_status(urgent)["position"] == 1
+    assert services.queue_status(older)["position"] == 2

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from exdesk.routing import staffing
 from exdesk.routing.staffing import agents_needed, erlang_c, measure
 
 
@@ -56,3 +57,14 @@ def test_occupancy_can_cap_the_plan():
 def test_nonsense_is_refused(args):
     with pytest.raises(ValueError):
         agents_needed(*args)
+
+
+def test_expected_wait_from_the_desk_as_it_is():
+    # Nobody online: no estimate.
+    assert staffing.expected_wait(1, [], 300) is None
+    # Two agents, three places each, four chats held: two free places.
+    desk = [(3, 3), (1, 3)]
+    assert staffing.expected_wait(2, desk, 300) == 0
+    # Third in line: one chat must end first, and six places end one every 50 s.
+    assert staffing.expected_wait(3, desk, 300) == 50
+    assert staffing.expected_wait(8, desk, 300) == 300

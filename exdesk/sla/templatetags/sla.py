@@ -32,35 +32,40 @@ def state(due: dt.datetime, warn: dt.datetime | None, now: dt.datetime) -> str:
 
 
 @register.inclusion_tag("sla/_countdown.html")
-def sla_countdown(due, warn=None, metric=""):
+def sla_countdown(due, warn=None, metric="", breached=None):
     if due is None:
         return {"due": None}
     now = timezone.now()
-    seconds = (due - now).total_seconds()
     current = state(due, warn, now)
-    left = span_text(seconds)
+    if breached is not None and current != "breached":
+        # Missed, then given a new deadline (its priority was raised): it stays missed.
+        text, current = _("missed"), "breached"
+    elif current == "breached":
+        text = _("%(span)s overdue") % {"span": span_text((due - now).total_seconds())}
+    else:
+        text = _("%(span)s left") % {"span": span_text((due - now).total_seconds())}
     return {
         "due": due,
         "warn": warn,
         "state": current,
+        "missed": breached is not None,
         "metric": Metric(metric).label if metric in Metric.values else "",
-        "text": (_("%(span)s overdue") if current == "breached" else _("%(span)s left"))
-        % {"span": left},
+        "text": text,
     }
 
 
 @register.simple_tag
 def sla_labels():
-    """The countdown's words for sla-countdown.js, in the page's language."""
-    from django.utils.html import json_script
+    """The countdown's words for sla-countdown.js, in the page's language (data
+    attributes: no inline script under the CSP)."""
+    from django.utils.html import format_html
 
-    return json_script(
-        {
-            "left": _("%(span)s left"),
-            "overdue": _("%(span)s overdue"),
-            "minutes": _("%(m)d min"),
-            "hours": _("%(h)d h %(m)d min"),
-            "days": _("%(d)d d %(h)d h"),
-        },
-        "sla-labels",
+    return format_html(
+        '<span id="sla-labels" hidden data-left="{}" data-overdue="{}" data-minutes="{}" '
+        'data-hours="{}" data-days="{}"></span>',
+        _("%(span)s left"),
+        _("%(span)s overdue"),
+        _("%(m)d min"),
+        _("%(h)d h %(m)d min"),
+        _("%(d)d d %(h)d h"),
     )

@@ -4,7 +4,7 @@
   "use strict";
   const node = document.getElementById("sla-labels");
   if (!node) return;
-  const labels = JSON.parse(node.textContent);
+  const labels = node.dataset;
 
   function fill(text, values) {
     return text.replace(/%\((\w+)\)[sd]/g, (_, name) => String(values[name]));
