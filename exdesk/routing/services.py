@@ -13,7 +13,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -154,13 +154,40 @@ def queue_status(conversation: Conversation) -> dict | None:
     """``{"position", "wait_seconds"}`` while the chat waits for its first agent: its
     place in the order routing offers chats, and the wait the desk as it is now gives
     (staffing.expected_wait; None with nobody online)."""
-    if not waiting_chats().filter(pk=conversation.pk).exists():
+    waiting = waiting_chats()
+    if not waiting.filter(pk=conversation.pk).exists():
         return None
-    order = [w.id for w in sorted(waiting_snapshot(), key=engine.queue_order) if w.is_chat]
-    position = order.index(conversation.pk) + 1 if conversation.pk in order else len(order) + 1
-    desk = [(a.chats, a.max_chats) for a in agents_snapshot()]
+    # Ahead: a higher priority, then a higher VIP tier, then older (one count: every
+    # opening chat asks, a thousand at once on a crash day).
+    priority, vip = conversation.priority, conversation.customer.vip_tier
+    same = Q(priority=priority)
+    ahead = waiting.filter(
+        Q(priority__lt=priority)
+        | (same & Q(customer__vip_tier__gt=vip))
+        | (same & Q(customer__vip_tier=vip, created_at__lt=conversation.created_at))
+    ).count()
+    position = ahead + 1
     handling = typical_chat_handling().total_seconds()
-    return {"position": position, "wait_seconds": staffing.expected_wait(position, desk, handling)}
+    return {
+        "position": position,
+        "wait_seconds": staffing.expected_wait(position, chat_places(), handling),
+    }
+
+
+def chat_places() -> list[tuple[int, int]]:
+    """(chats held, concurrent chats allowed) of each online agent."""
+    agents = dict(online_agents().values_list("pk", "max_chats"))
+    held = dict(
+        Conversation.objects.filter(
+            assignee__in=list(agents),
+            channel=Channel.CHAT,
+            status__in=conversations.ROUTED_STATUSES,
+        )
+        .values("assignee")
+        .annotate(n=Count("id"))
+        .values_list("assignee", "n")
+    )
+    return [(held.get(pk, 0), allowed) for pk, allowed in agents.items()]
 
 
 # ---------------------------------------------------------------- routing
@@ -372,6 +399,8 @@ def reroute(conversation_id: int, reason: str) -> bool:
     """A breach rule: the conversation goes back to routing, away from the agent who let
     it wait, and any free agent of its team may take it. A supervisor's pin to that
     agent stands."""
+    if not settings.ROUTING_ENABLED:
+        return False  # agents take conversations from the inbox: nothing to hand back to
     conversation = Conversation.objects.get(pk=conversation_id)
     if conversation.status not in conversations.ROUTED_STATUSES:
         return False

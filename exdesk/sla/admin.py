@@ -4,18 +4,18 @@ A change moves the deadlines of conversations already running."""
 from django.contrib import admin
 from django.db import transaction
 
-from . import services
+from . import tasks
 from .models import BreachRule, BusinessCalendar, Holiday, SlaPolicy
 
 
 class FollowedByClocks(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        transaction.on_commit(services.policies_changed)
+        transaction.on_commit(tasks.policies_changed)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        transaction.on_commit(services.policies_changed)
+        transaction.on_commit(tasks.policies_changed)
 
 
 class HolidayInline(admin.TabularInline):

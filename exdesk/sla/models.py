@@ -59,7 +59,8 @@ class BusinessCalendar(models.Model):
         return calendar.Calendar(
             timezone=self.timezone,
             weekly=calendar.parse_hours(self.hours),
-            holidays=frozenset(self.holidays.values_list("date", flat=True)),
+            # .all(): a prefetched list when the caller read them with the calendar.
+            holidays=frozenset(holiday.date for holiday in self.holidays.all()),
         )
 
 

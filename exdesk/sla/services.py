@@ -9,11 +9,12 @@ so a deadline that passed while exdesk was down fires as soon as it is back.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable
 from functools import partial
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from exdesk.accounts.choices import Role
@@ -45,12 +46,28 @@ RAISED = {"p3": "p2", "p2": "p1"}
 # ---------------------------------------------------------------- policies
 
 
+# Policies are read for every new conversation (a crash day opens hundreds a minute)
+# and change rarely: each process keeps them for a few seconds, and forgets them at once
+# when it saves one itself (apps.SlaConfig.ready connects the signals).
+POLICIES_KEPT_SECONDS = 5.0
+_kept: tuple[float, list[SlaPolicy]] | None = None
+
+
+def forget_policies(**_signal) -> None:
+    global _kept
+    _kept = None
+
+
 def active_policies() -> list[SlaPolicy]:
-    return list(
-        SlaPolicy.objects.filter(active=True)
-        .select_related("calendar")
-        .prefetch_related("calendar__holidays")
-    )
+    global _kept
+    if _kept is None or time.monotonic() - _kept[0] > POLICIES_KEPT_SECONDS:
+        policies = list(
+            SlaPolicy.objects.filter(active=True)
+            .select_related("calendar")
+            .prefetch_related("calendar__holidays")
+        )
+        _kept = (time.monotonic(), policies)
+    return _kept[1]
 
 
 def _specificity(policy: SlaPolicy) -> tuple:
@@ -85,9 +102,15 @@ def _policy_of(conversation_id: int) -> tuple[SlaPolicy | None, str]:
 
 
 def _calendar(policy: SlaPolicy | None) -> calendar.Calendar:
-    if policy is None or policy.calendar is None:
+    if policy is None or policy.calendar_id is None:
         return calendar.TWENTY_FOUR_SEVEN
-    return policy.calendar.as_calendar()
+    # The kept copy, whose holidays are read already; a clock's own copy otherwise.
+    source = next((p for p in active_policies() if p.pk == policy.pk), policy)
+    compiled = getattr(source, "compiled_calendar", None)
+    if compiled is None:
+        compiled = source.calendar.as_calendar()
+        source.compiled_calendar = compiled  # type: ignore[attr-defined]
+    return compiled
 
 
 def _target_seconds(policy: SlaPolicy | None, metric: str) -> int | None:
@@ -125,20 +148,41 @@ def _save(clock: SlaClock) -> None:
         _wake_at(clock.warn_at, clock.due_at)
 
 
+# The minute sweep schedules a wake-up for every moment of the minute ahead
+# (``schedule_upcoming``); a change schedules one itself only for a moment sooner than
+# the sweep could see it. A busy chat desk starts a clock with nearly every customer
+# message, and scheduling each deadline cost more than storing the message.
+SWEEP_SEES = dt.timedelta(seconds=90)
+
+
 def _wake_at(*moments: dt.datetime | None) -> None:
     from .tasks import wake_at
 
-    for moment in {m for m in moments if m is not None}:
+    soon = timezone.now() + SWEEP_SEES
+    for moment in {m for m in moments if m is not None and m <= soon}:
         transaction.on_commit(partial(wake_at, moment), robust=True)
 
 
-def _start(
+def upcoming_moments(now: dt.datetime, horizon: dt.timedelta, most: int = 60) -> list[dt.datetime]:
+    """The distinct seconds within ``horizon`` at which a running clock warns or is due."""
+    end = now + horizon
+    running = SlaClock.objects.filter(stopped_at__isnull=True)
+    warnings = running.filter(warned_at__isnull=True, warn_at__gt=now, warn_at__lte=end)
+    deadlines = running.filter(breached_at__isnull=True, due_at__gt=now, due_at__lte=end)
+    moments = set(warnings.values_list("warn_at", flat=True)[:1000])
+    moments |= set(deadlines.values_list("due_at", flat=True)[:1000])
+    seconds = sorted({m.replace(microsecond=0) for m in moments})
+    return seconds[:most]
+
+
+def _new_clock(
     conversation_id: int,
     metric: str,
     policy: SlaPolicy | None,
     status: str,
     now: dt.datetime,
 ) -> SlaClock | None:
+    """A clock for ``metric`` (not saved), or None if the policy sets no target for it."""
     target = _target_seconds(policy, metric)
     if target is None:
         return None
@@ -151,7 +195,19 @@ def _start(
     )
     if not _pauses(policy, status):
         _arm(clock, _calendar(policy), now)
-    _save(clock)
+    return clock
+
+
+def _start(
+    conversation_id: int,
+    metric: str,
+    policy: SlaPolicy | None,
+    status: str,
+    now: dt.datetime,
+) -> SlaClock | None:
+    clock = _new_clock(conversation_id, metric, policy, status, now)
+    if clock is not None:
+        _save(clock)
     return clock
 
 
@@ -176,24 +232,36 @@ def conversation_opened(conversation: Conversation, now: dt.datetime | None = No
     """A customer opened a conversation: its first-response and resolution clocks start."""
     now = now or timezone.now()
     policy = policy_for(conversation.priority, conversation.customer.vip_tier, conversation.channel)
-    for metric in (Metric.FIRST_RESPONSE, Metric.RESOLUTION):
-        _start(conversation.pk, metric, policy, conversation.status, now)
+    clocks = [
+        clock
+        for metric in (Metric.FIRST_RESPONSE, Metric.RESOLUTION)
+        if (clock := _new_clock(conversation.pk, metric, policy, conversation.status, now))
+    ]
+    SlaClock.objects.bulk_create(clocks)
+    _wake_at(*(moment for clock in clocks for moment in (clock.warn_at, clock.due_at)))
+
+
+# How many answers are owed, and whether a first response was ever given.
+_OWED_SQL = (
+    "SELECT COALESCE(SUM(CASE WHEN stopped_at IS NULL THEN 1 ELSE 0 END), 0), "
+    "COALESCE(SUM(CASE WHEN metric = 'first_response' AND stopped_at IS NOT NULL "
+    "AND NOT cancelled THEN 1 ELSE 0 END), 0) "
+    "FROM sla_slaclock WHERE conversation_id = %s "
+    "AND metric IN ('first_response', 'next_response')"
+)
 
 
 def customer_wrote(conversation_id: int, now: dt.datetime | None = None) -> None:
     """The customer wrote: unless an answer is already owed, one is owed now. (Runs for
-    every chat message, so the common case is one indexed read.)"""
-    if SlaClock.objects.filter(
-        conversation_id=conversation_id, stopped_at__isnull=True, metric__in=RESPONSE_METRICS
-    ).exists():
+    every chat message: one plain indexed read in the common case, without the ORM,
+    whose query building alone cost more than storing the message.)"""
+    with connection.cursor() as cursor:
+        cursor.execute(_OWED_SQL, [conversation_id])
+        owed, answered = cursor.fetchone()
+    if owed:
         return
     now = now or timezone.now()
-    answered = SlaClock.objects.filter(
-        conversation_id=conversation_id,
-        metric=Metric.FIRST_RESPONSE,
-        stopped_at__isnull=False,
-        cancelled=False,
-    ).exists()
+    answered = bool(answered)
     policy, status = _policy_of(conversation_id)
     metric = Metric.NEXT_RESPONSE if answered else Metric.FIRST_RESPONSE
     _start(conversation_id, metric, policy, status, now)
@@ -272,10 +340,30 @@ def fire_due(now: dt.datetime | None = None) -> dict[str, int]:
         fired["breaches"] += _fire(pk, BreachRule.When.BREACH)
     warn = SlaClock.objects.filter(
         stopped_at__isnull=True, warned_at__isnull=True, warn_at__lte=now
-    ).values_list("pk", flat=True)
-    for pk in list(warn[:500]):
-        fired["warnings"] += _fire(pk, BreachRule.When.WARNING)
+    ).values_list("pk", "metric", "conversation__priority", "conversation__assignee")
+    rules: dict[tuple[str, str], list[BreachRule]] = {}
+    quiet = []
+    for pk, metric, priority, assignee in list(warn[:2000]):
+        if (metric, priority) not in rules:
+            rules[(metric, priority)] = rules_for(BreachRule.When.WARNING, metric, priority)
+        if _does_something(rules[(metric, priority)], assignee):
+            fired["warnings"] += _fire(pk, BreachRule.When.WARNING)
+        else:
+            quiet.append(pk)
+    if quiet:
+        # No rule acts on these (say, "tell the assignee" while nobody has it): the
+        # colour in the console is all a warning is, marked in one statement. A crash
+        # day warns about a thousand unanswered chats in the same minute.
+        fired["warnings"] += SlaClock.objects.filter(
+            pk__in=quiet, warned_at__isnull=True, stopped_at__isnull=True
+        ).update(warned_at=F("warn_at"))
     return fired
+
+
+def _does_something(rules: list[BreachRule], assignee: int | None) -> bool:
+    return any(
+        rule.action != BreachRule.Action.NOTIFY_ASSIGNEE or assignee is not None for rule in rules
+    )
 
 
 @transaction.atomic
@@ -360,6 +448,7 @@ def mark_notifications_read(user: User) -> int:
 def policies_changed(now: dt.datetime | None = None) -> int:
     """An operator changed policies or calendars: open clocks follow (their time already
     counted stays counted). Returns how many conversations were looked at."""
+    forget_policies()  # changed in another process, maybe moments ago
     ids = set(
         SlaClock.objects.filter(stopped_at__isnull=True).values_list("conversation_id", flat=True)
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
@@ -26,6 +27,19 @@ def wake_at(moment: dt.datetime) -> None:
         fire_due.schedule(eta=moment + dt.timedelta(seconds=1))
 
 
+# A little over a minute: the next sweep may start a moment late.
+LOOK_AHEAD = dt.timedelta(seconds=75)
+
+
 @db_periodic_task(crontab(minute="*"))
 def sweep_every_minute() -> None:
+    """Fire what is due, and schedule a wake-up for each moment of the minute ahead."""
     fire_due.call_local()
+    for moment in services.upcoming_moments(timezone.now(), LOOK_AHEAD):
+        wake_at(moment)
+
+
+@db_task()
+def policies_changed() -> None:
+    """An operator changed a policy or calendar: open clocks follow, off the request."""
+    services.policies_changed()

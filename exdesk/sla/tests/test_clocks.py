@@ -52,7 +52,9 @@ def test_the_most_specific_policy_wins():
 
 
 def test_an_inactive_policy_is_not_used():
-    SlaPolicy.objects.filter(name="Live chat").update(active=False)
+    policy = SlaPolicy.objects.get(name="Live chat")
+    policy.active = False
+    policy.save()  # as the admin does: every process stops using it
     assert services.policy_for("p2", 0, "chat").name == "Default"
 
 
@@ -157,7 +159,9 @@ def business_hours(hours="mon-fri 09:00-18:00", holidays=()):
     )
     for day in holidays:
         Holiday.objects.create(calendar=calendar, date=day, name="holiday")
-    SlaPolicy.objects.filter(name="Default").update(calendar=calendar, first_response_minutes=60)
+    policy = SlaPolicy.objects.get(name="Default")
+    policy.calendar, policy.first_response_minutes = calendar, 60
+    policy.save()
     return calendar
 
 
@@ -215,7 +219,8 @@ def test_changing_a_calendar_moves_running_deadlines(travel):
 # ---------------------------------------------------------------- warnings, breaches, rules
 
 
-def test_a_warning_then_a_breach_fire_once_each_with_the_rules(travel):
+def test_a_warning_then_a_breach_fire_once_each_with_the_rules(travel, settings):
+    settings.ROUTING_ENABLED = True  # re-routing hands conversations back to routing
     alice = testing.staff("alice")
     supervisor = testing.staff("sup", role=Role.SUPERVISOR)
     conversation = testing.conversation()
@@ -255,6 +260,16 @@ def test_operators_change_what_a_breach_does(travel):
     assert conversation.priority == "p2"
 
 
+def test_without_routing_a_breach_leaves_the_assignee_in_place(travel):
+    alice = testing.staff("alice")
+    conversation = testing.conversation()
+    conversations.do_assign(conversation, alice, alice)
+    travel.shift(minutes(241))
+    services.fire_due()
+    conversation.refresh_from_db()
+    assert conversation.assignee == alice and not RerouteMark.objects.exists()
+
+
 def test_supervisors_of_the_team_are_told_before_others():
     general = testing.staff("sup.general", role=Role.SUPERVISOR)
     testing.staff("sup.security", role=Role.SUPERVISOR, teams=("security",))
@@ -276,8 +291,9 @@ def test_a_deadline_that_passed_while_nothing_ran_fires_when_exdesk_is_back(trav
 def test_timers_are_kept_by_the_task_queue_across_a_restart(
     tmp_path, travel, django_capture_on_commit_callbacks
 ):
-    """A deadline's wake-up is a scheduled task in the queue's storage: a new process
-    reading the same storage finds it and fires the breach."""
+    """The minute sweep schedules a wake-up for each deadline of the minute ahead, as a
+    task in the queue's storage: a new process reading the same storage finds it and
+    fires the breach on time."""
     from huey.contrib.djhuey import HUEY
 
     from exdesk.core.queue import WalSqliteStorage
@@ -286,9 +302,11 @@ def test_timers_are_kept_by_the_task_queue_across_a_restart(
     immediate, kept = HUEY.immediate, HUEY.storage
     HUEY._immediate, HUEY.storage = False, storage
     try:
-        with django_capture_on_commit_callbacks(execute=True):
-            conversation = testing.conversation(channel=Channel.CHAT)
+        conversation = testing.conversation(channel=Channel.CHAT)  # answer due in 2 minutes
         due = clock(conversation, Metric.FIRST_RESPONSE).due_at
+        travel.shift(minutes(1))
+        with django_capture_on_commit_callbacks(execute=True):
+            tasks.sweep_every_minute.call_local()  # as the consumer runs it
         # A restart: the storage is opened afresh from its file.
         HUEY.storage = WalSqliteStorage("sla-restart", filename=str(tmp_path / "tasks.sqlite3"))
         queued = []
@@ -303,3 +321,26 @@ def test_timers_are_kept_by_the_task_queue_across_a_restart(
     finally:
         HUEY._immediate, HUEY.storage = immediate, kept
     assert clock(conversation, Metric.FIRST_RESPONSE).breached_at == due
+
+
+def test_a_change_schedules_a_wake_up_only_for_a_moment_the_sweep_could_miss(travel):
+    soon = START + minutes(1)
+    later = START + minutes(10)
+    assert services.upcoming_moments(START, dt.timedelta(seconds=75)) == []
+    conversation = testing.conversation(channel=Channel.CHAT, priority="p0")  # 1 minute
+    first = clock(conversation, Metric.FIRST_RESPONSE)
+    assert first.due_at == soon
+    assert soon in services.upcoming_moments(START, dt.timedelta(seconds=75))
+    assert later not in services.upcoming_moments(START, dt.timedelta(seconds=75))
+
+
+def test_warnings_no_rule_acts_on_are_marked_in_one_statement(
+    travel, django_assert_max_num_queries
+):
+    for n in range(30):
+        testing.conversation(channel=Channel.CHAT, subject=f"chat {n}")  # nobody has them
+    travel.shift(minutes(1.6))  # past the warning at 90 s, before the deadline at 2 min
+    with django_assert_max_num_queries(4):
+        assert services.fire_due() == {"warnings": 30, "breaches": 0}
+    assert not SlaClock.objects.filter(metric=Metric.FIRST_RESPONSE, warned_at__isnull=True)
+    assert services.fire_due() == {"warnings": 0, "breaches": 0}
