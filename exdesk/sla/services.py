@@ -107,6 +107,8 @@ def _calendar(policy: SlaPolicy | None) -> calendar.Calendar:
     # The kept copy, whose holidays are read already; a clock's own copy otherwise.
     source = next((p for p in active_policies() if p.pk == policy.pk), policy)
     compiled = getattr(source, "compiled_calendar", None)
+    if source.calendar is None:
+        return calendar.TWENTY_FOUR_SEVEN
     if compiled is None:
         compiled = source.calendar.as_calendar()
         source.compiled_calendar = compiled  # type: ignore[attr-defined]
@@ -171,7 +173,7 @@ def upcoming_moments(now: dt.datetime, horizon: dt.timedelta, most: int = 60) ->
     deadlines = running.filter(breached_at__isnull=True, due_at__gt=now, due_at__lte=end)
     moments = set(warnings.values_list("warn_at", flat=True)[:1000])
     moments |= set(deadlines.values_list("due_at", flat=True)[:1000])
-    seconds = sorted({m.replace(microsecond=0) for m in moments})
+    seconds = sorted({m.replace(microsecond=0) for m in moments if m is not None})
     return seconds[:most]
 
 
@@ -197,18 +199,6 @@ def _new_clock(
         _arm(clock, _calendar(policy), now)
     return clock
 
-
-def _start(
-    conversation_id: int,
-    metric: str,
-    policy: SlaPolicy | None,
-    status: str,
-    now: dt.datetime,
-) -> SlaClock | None:
-    clock = _new_clock(conversation_id, metric, policy, status, now)
-    if clock is not None:
-        _save(clock)
-    return clock
 
 
 def _stop(clock: SlaClock, now: dt.datetime, *, cancelled: bool = False) -> None:
@@ -264,7 +254,9 @@ def customer_wrote(conversation_id: int, now: dt.datetime | None = None) -> None
     answered = bool(answered)
     policy, status = _policy_of(conversation_id)
     metric = Metric.NEXT_RESPONSE if answered else Metric.FIRST_RESPONSE
-    _start(conversation_id, metric, policy, status, now)
+    clock = _new_clock(conversation_id, metric, policy, status, now)
+    if clock is not None:
+        _save(clock)
 
 
 def agent_replied(conversation_id: int, now: dt.datetime | None = None) -> None:
