@@ -200,7 +200,6 @@ def _new_clock(
     return clock
 
 
-
 def _stop(clock: SlaClock, now: dt.datetime, *, cancelled: bool = False) -> None:
     _bank(clock, _calendar(clock.policy), now)
     clock.stopped_at = now
