@@ -721,9 +721,8 @@ def do_system_priority(conversation_id: int, priority: str, by: str) -> Event | 
 
 
 @transaction.atomic
-def do_record_sla_breach(conversation_id: int, metric: str) -> Event:
+def do_record_sla_breach(conversation: Conversation, metric: str) -> Event:
     """A target was missed: the timeline says which, for the agent and for reports."""
-    conversation = Conversation.objects.get(pk=conversation_id)
     _lock(conversation)
     _touch(conversation)
     return _append(conversation, EventKind.SLA_BREACH, data={"metric": metric, "by": "sla"})

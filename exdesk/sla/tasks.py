@@ -17,7 +17,8 @@ from . import services
 @db_task()
 def fire_due() -> None:
     # No lock: each clock fires under its row lock, once, whoever gets there first.
-    services.fire_due()
+    if services.fire_due()["more"] and not HUEY.immediate:
+        fire_due.schedule(delay=1)  # the rest of a burst of breaches, a second later
 
 
 def wake_at(moment: dt.datetime) -> None:

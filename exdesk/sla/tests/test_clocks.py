@@ -104,7 +104,7 @@ def test_pending_on_the_customer_pauses_the_clocks(travel):
     resolution = clock(conversation, Metric.RESOLUTION)
     assert resolution.paused and resolution.elapsed_seconds == 3600
     travel.shift(dt.timedelta(days=2))  # the customer takes two days to answer
-    assert services.fire_due() == {"warnings": 0, "breaches": 0}
+    assert services.fire_due() == {"warnings": 0, "breaches": 0, "more": 0}
     conversations.do_add_customer_message(conversation, "Here is the TxID")  # reopens
     resolution.refresh_from_db()
     assert not resolution.paused
@@ -226,11 +226,11 @@ def test_a_warning_then_a_breach_fire_once_each_with_the_rules(travel, settings)
     conversation = testing.conversation()
     conversations.do_assign(conversation, supervisor, alice)
     travel.shift(minutes(181))
-    assert services.fire_due() == {"warnings": 1, "breaches": 0}
-    assert services.fire_due() == {"warnings": 0, "breaches": 0}
+    assert services.fire_due() == {"warnings": 1, "breaches": 0, "more": 0}
+    assert services.fire_due() == {"warnings": 0, "breaches": 0, "more": 0}
     assert alice.notifications.get().kind == "sla_warning"  # rule: warn the assignee
     travel.shift(minutes(60))
-    assert services.fire_due() == {"warnings": 0, "breaches": 1}
+    assert services.fire_due() == {"warnings": 0, "breaches": 1, "more": 0}
     first = clock(conversation, Metric.FIRST_RESPONSE)
     assert first.breached_at == START + minutes(240)
     conversation.refresh_from_db()
@@ -341,6 +341,20 @@ def test_warnings_no_rule_acts_on_are_marked_in_one_statement(
         testing.conversation(channel=Channel.CHAT, subject=f"chat {n}")  # nobody has them
     travel.shift(minutes(1.6))  # past the warning at 90 s, before the deadline at 2 min
     with django_assert_max_num_queries(4):
-        assert services.fire_due() == {"warnings": 30, "breaches": 0}
+        assert services.fire_due() == {"warnings": 30, "breaches": 0, "more": 0}
     assert not SlaClock.objects.filter(metric=Metric.FIRST_RESPONSE, warned_at__isnull=True)
-    assert services.fire_due() == {"warnings": 0, "breaches": 0}
+    assert services.fire_due() == {"warnings": 0, "breaches": 0, "more": 0}
+
+
+def test_a_burst_of_breaches_is_handled_in_passes(travel, monkeypatch):
+    monkeypatch.setattr(services, "BREACHES_PER_PASS", 4)
+    for n in range(6):
+        testing.conversation(channel=Channel.CHAT, subject=f"chat {n}")
+    travel.shift(minutes(3))
+    first = services.fire_due()
+    assert first["breaches"] == 4 and first["more"] == 1
+    second = services.fire_due()
+    assert second["breaches"] == 2 and second["more"] == 0
+    assert (
+        SlaClock.objects.filter(metric=Metric.FIRST_RESPONSE, breached_at__isnull=True).count() == 0
+    )
