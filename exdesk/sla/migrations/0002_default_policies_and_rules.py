@@ -6,6 +6,7 @@ from django.db import migrations
 POLICIES = [
     ("P0 security, chat", "p0", None, "chat", 1, 2, 120, 0),
     ("P0 security", "p0", None, "", 5, 15, 240, 10),
+    ("P1 high, chat", "p1", None, "chat", 1, 2, 240, 15),
     ("P1 high", "p1", None, "", 30, 60, 1440, 20),
     ("Live chat", "", None, "chat", 2, 3, 480, 30),
     ("VIP tier 3 and above", "", 3, "", 30, 60, 1440, 40),

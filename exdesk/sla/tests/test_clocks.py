@@ -47,6 +47,7 @@ def test_the_most_specific_policy_wins():
     # Priority and channel both match: two conditions beat one.
     assert services.policy_for("p0", 0, "chat", policies).name == "P0 security, chat"
     assert services.policy_for("p2", 0, "chat", policies).name == "Live chat"
+    assert services.policy_for("p1", 0, "chat", policies).name == "P1 high, chat"
     assert services.policy_for("p2", 3, "web", policies).name == "VIP tier 3 and above"
     assert services.policy_for("p2", 2, "web", policies).name == "Default"
 
