@@ -11,10 +11,9 @@ class SlaConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from .models import BusinessCalendar, Holiday, SlaPolicy
-        from .services import forget_policies
+        from .services import policies_changed_now
 
         for model in (SlaPolicy, BusinessCalendar, Holiday):
-            post_save.connect(forget_policies, sender=model, dispatch_uid=f"sla-{model.__name__}")
-            post_delete.connect(
-                forget_policies, sender=model, dispatch_uid=f"sla-d-{model.__name__}"
-            )
+            name = model.__name__
+            post_save.connect(policies_changed_now, sender=model, dispatch_uid=f"sla-{name}")
+            post_delete.connect(policies_changed_now, sender=model, dispatch_uid=f"sla-d-{name}")

@@ -244,3 +244,14 @@ class StaffNotification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.detail} for {self.user_id}"
+
+
+class PoliciesVersion(models.Model):
+    """A fresh random token whenever a policy, calendar or holiday is saved or deleted:
+    each process keeps the policies it read until the token changes (one plain read
+    per new conversation instead of three)."""
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.token

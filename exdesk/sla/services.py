@@ -9,7 +9,7 @@ so a deadline that passed while exdesk was down fires as soon as it is back.
 from __future__ import annotations
 
 import datetime as dt
-import time
+import uuid
 from collections.abc import Iterable
 from functools import partial
 
@@ -27,6 +27,7 @@ from .models import (
     RESPONSE_METRICS,
     BreachRule,
     Metric,
+    PoliciesVersion,
     SlaClock,
     SlaPolicy,
     StaffNotification,
@@ -47,27 +48,40 @@ RAISED = {"p3": "p2", "p2": "p1"}
 
 
 # Policies are read for every new conversation (a crash day opens hundreds a minute)
-# and change rarely: each process keeps them for a few seconds, and forgets them at once
-# when it saves one itself (apps.SlaConfig.ready connects the signals).
-POLICIES_KEPT_SECONDS = 5.0
-_kept: tuple[float, list[SlaPolicy]] | None = None
+# and change rarely: each process keeps what it read while the version token stays the
+# same. Saving or deleting a policy, calendar or holiday gives the token a new random
+# value (apps.SlaConfig.ready connects the signals), in every process's view at once.
+_kept: tuple[str, list[SlaPolicy]] | None = None
+_VERSION_SQL = "SELECT token FROM sla_policiesversion WHERE id = 1"
 
 
-def forget_policies(**_signal) -> None:
+def policies_changed_now(**_signal) -> None:
+    global _kept
+    _kept = None
+    PoliciesVersion.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})
+
+
+def forget_policies() -> None:
     global _kept
     _kept = None
 
 
 def active_policies() -> list[SlaPolicy]:
     global _kept
-    if _kept is None or time.monotonic() - _kept[0] > POLICIES_KEPT_SECONDS:
-        policies = list(
-            SlaPolicy.objects.filter(active=True)
-            .select_related("calendar")
-            .prefetch_related("calendar__holidays")
-        )
-        _kept = (time.monotonic(), policies)
-    return _kept[1]
+    with connection.cursor() as cursor:
+        cursor.execute(_VERSION_SQL)
+        row = cursor.fetchone()
+    token = row[0] if row else None
+    if _kept is not None and token is not None and _kept[0] == token:
+        return _kept[1]
+    policies = list(
+        SlaPolicy.objects.filter(active=True)
+        .select_related("calendar")
+        .prefetch_related("calendar__holidays")
+    )
+    if token is not None:  # no token (a database just emptied): read every time
+        _kept = (token, policies)
+    return policies
 
 
 def _specificity(policy: SlaPolicy) -> tuple:

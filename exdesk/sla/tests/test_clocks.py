@@ -359,3 +359,18 @@ def test_a_burst_of_breaches_is_handled_in_passes(travel, monkeypatch):
     assert (
         SlaClock.objects.filter(metric=Metric.FIRST_RESPONSE, breached_at__isnull=True).count() == 0
     )
+
+
+def test_a_policy_changed_or_deleted_elsewhere_is_seen_at_once():
+    from exdesk.sla.models import PoliciesVersion
+
+    assert services.policy_for("p2", 0, "chat").name == "Live chat"  # read and kept
+    # Another process deletes it: the token it leaves behind is all this one sees.
+    SlaPolicy.objects.filter(name="Live chat").update(active=False)
+    PoliciesVersion.objects.filter(pk=1).update(token="changed-elsewhere")
+    assert services.policy_for("p2", 0, "chat").name == "Default"
+    # Saving through the model (the admin) changes the token itself.
+    policy = SlaPolicy.objects.get(name="Default")
+    policy.first_response_minutes = 99
+    policy.save()
+    assert services.policy_for("p2", 0, "chat").first_response_minutes == 99
