@@ -398,8 +398,10 @@ def _does_something(rules: list[BreachRule], assignee: int | None) -> bool:
 
 @transaction.atomic
 def _fire(clock_pk: int, when: str, this: Pass) -> int:
+    # Only the clock's row is locked (PostgreSQL refuses FOR UPDATE across the outer
+    # join to a nullable assignee); the breach event locks the conversation itself.
     clock = (
-        SlaClock.objects.select_for_update()
+        SlaClock.objects.select_for_update(of=("self",))
         .select_related("conversation__assignee")
         .get(pk=clock_pk)
     )

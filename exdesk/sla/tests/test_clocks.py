@@ -317,6 +317,9 @@ def test_timers_are_kept_by_the_task_queue_across_a_restart(
         # One for the warning and one for the deadline of each clock, at their moments.
         assert (due + dt.timedelta(seconds=1)).replace(tzinfo=None) in {t.eta for t in wake_ups}
         travel.move_to(due + dt.timedelta(seconds=5))
+        # (Immediate again so that the task leaves the test's database connection open:
+        # outside immediate mode a task closes it when done, as a worker should.)
+        HUEY._immediate = True
         for task in wake_ups:  # what the consumer does with each once its time comes
             HUEY.execute(task)
     finally:
