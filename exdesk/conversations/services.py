@@ -689,6 +689,16 @@ def do_change_priority(conversation: Conversation, user: User, priority: str) ->
     check_can_answer(user, conversation)
     if priority not in Priority.values:
         raise ValidationError({"priority": _("Unknown priority.")})
+    return _set_priority(conversation, priority, author_user=user)
+
+
+@transaction.atomic
+def do_system_priority(conversation: Conversation, priority: str, by: str) -> Event | None:
+    """exdesk itself changes the priority (``by``: "sla" when a breach rule raises it)."""
+    return _set_priority(conversation, priority, data={"by": by})
+
+
+def _set_priority(conversation: Conversation, priority: str, data=None, **author) -> Event | None:
     _lock(conversation)
     old = conversation.priority
     if old == priority:
@@ -699,24 +709,8 @@ def do_change_priority(conversation: Conversation, user: User, priority: str) ->
     return _append(
         conversation,
         EventKind.PRIORITY_CHANGE,
-        author_user=user,
-        data={"from": old, "to": priority},
-    )
-
-
-@transaction.atomic
-def do_system_priority(conversation_id: int, priority: str, by: str) -> Event | None:
-    """exdesk itself changes the priority (``by``: "sla" when a breach rule raises it)."""
-    conversation = Conversation.objects.get(pk=conversation_id)
-    _lock(conversation)
-    old = conversation.priority
-    if old == priority:
-        return None
-    _touch(conversation, priority=priority)
-    _sla().conditions_changed(conversation.pk)
-    _after_commit(_route)
-    return _append(
-        conversation, EventKind.PRIORITY_CHANGE, data={"from": old, "to": priority, "by": by}
+        data={"from": old, "to": priority, **(data or {})},
+        **author,
     )
 
 

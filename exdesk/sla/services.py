@@ -447,8 +447,8 @@ def apply_rule(action: str, clock: SlaClock, when: str, this: Pass) -> None:
     elif action == BreachRule.Action.NOTIFY_ASSIGNEE and conversation.assignee is not None:
         notify([conversation.assignee], conversation, kind, clock.metric)
     elif action == BreachRule.Action.RAISE_PRIORITY and conversation.priority in RAISED:
-        conversations.do_system_priority(conversation.pk, RAISED[conversation.priority], "sla")
-        conversation.refresh_from_db(fields=["priority"])
+        # Reads the conversation afresh under its lock, so later rules see the new priority.
+        conversations.do_system_priority(conversation, RAISED[conversation.priority], "sla")
     elif action == BreachRule.Action.REROUTE and clock.metric in RESPONSE_METRICS:
         routing.reroute(conversation.pk, reason="sla")
 

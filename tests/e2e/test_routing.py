@@ -74,14 +74,7 @@ def test_a_new_chat_goes_to_the_online_agent_and_the_queue_shows_her_desk(
     console.page.goto(f"/console/c/{conversation}/")
     expect(console.page.locator("main")).to_contain_text("Assignee: alice")
 
-    header = shell(
-        server,
-        "from exdesk import testing; from exdesk.accounts.models import User; "
-        "print(testing.session_cookie(User.objects.get(username='sue')))",
-    )
-    name, value = header.split("=", 1)
-    supervisor = new_page()
-    supervisor.context.add_cookies([{"name": name, "value": value, "url": server.url}])
+    supervisor = signed_in_page(server, new_page, "sue")
     supervisor.goto("/console/queue/")
     desks = supervisor.get_by_test_id("desks")
     expect(desks).to_contain_text("alice")
