@@ -29,7 +29,7 @@ import base58  # noqa: E402
 from mnemonic import Mnemonic  # noqa: E402
 
 from exdesk.assistant import guard  # noqa: E402
-from exdesk.assistant.addresses import bech32_encode, convert_bits, eip55  # noqa: E402
+from exdesk.exchange.addresses import bech32_encode, convert_bits, eip55  # noqa: E402
 
 B77 = ROOT.parent / "shared" / "data" / "banking77" / "train.csv"
 WRAPPERS = [

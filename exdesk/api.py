@@ -60,9 +60,11 @@ def permission_denied(request, exc: PermissionDenied):
 def _register_routers() -> None:
     from exdesk.conversations.api import router as conversations
     from exdesk.routing.api import router as staffing
+    from exdesk.trust.api import router as verify
 
     api.add_router("/conversations", conversations)
     api.add_router("/staffing", staffing)
+    api.add_router("/verify", verify)
 
 
 _register_routers()

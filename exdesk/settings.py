@@ -107,6 +107,8 @@ INSTALLED_APPS = [
     "exdesk.conversations",
     "exdesk.helpcenter",
     "exdesk.assistant",
+    "exdesk.exchange",
+    "exdesk.trust",
 ]
 
 MIDDLEWARE = [
@@ -207,6 +209,30 @@ CHAT_ECHO_ENDPOINT = os.environ.get("EXDESK_CHAT_ECHO_ENDPOINT") == "1"
 # Help center: a reviewer may not approve their own article changes (four-eyes review).
 HELPCENTER_FOUR_EYES = os.environ.get("EXDESK_HELPCENTER_FOUR_EYES", "1") != "0"
 
+# The exchange connector (docs/exchange-connector.md): the back office's base URL, the key id
+# and shared secret every request is signed with, and how long to wait for an answer. The
+# demo runs the sandbox exchange (`exdesk sandbox_exchange`) on its own port.
+SANDBOX_EXCHANGE_PORT = env_int("EXDESK_SANDBOX_EXCHANGE_PORT", 8100)
+EXCHANGE_URL = os.environ.get("EXDESK_EXCHANGE_URL", "").rstrip("/") or (
+    f"http://127.0.0.1:{SANDBOX_EXCHANGE_PORT}/exdesk/v1" if DEMO_MODE else ""
+)
+EXCHANGE_KEY_ID = os.environ.get("EXDESK_EXCHANGE_KEY_ID", "exdesk")
+EXCHANGE_SECRET = os.environ.get("EXDESK_EXCHANGE_SECRET", "") or (
+    "exdesk-demo-exchange-secret" if DEMO_MODE else ""
+)
+EXCHANGE_CONNECT_TIMEOUT = float(os.environ.get("EXDESK_EXCHANGE_CONNECT_TIMEOUT", "2"))
+EXCHANGE_READ_TIMEOUT = float(os.environ.get("EXDESK_EXCHANGE_READ_TIMEOUT", "5"))
+# Answers are kept this long, so a busy conversation page does not ask the exchange each time.
+EXCHANGE_CACHE_SECONDS = env_int("EXDESK_EXCHANGE_CACHE_SECONDS", 60)
+# Freezing an account needs a second person's approval (four-eyes) when set.
+EXCHANGE_FREEZE_FOUR_EYES = env_bool("EXDESK_EXCHANGE_FREEZE_FOUR_EYES", False)
+# Chains the deposit diagnosis reads: "NETWORK=json-rpc-url", comma-separated (EVM networks).
+CHAIN_RPC_URLS = dict(
+    item.split("=", 1)
+    for item in os.environ.get("EXDESK_CHAIN_RPC_URLS", "").split(",")
+    if "=" in item
+) or ({"ETH": f"http://127.0.0.1:{SANDBOX_EXCHANGE_PORT}/chain/evm"} if DEMO_MODE else {})
+
 # Background work: Redis in production, a SQLite file on one machine. Both survive restarts.
 if REDIS_URL:
     HUEY = {
@@ -303,7 +329,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("EXDESK_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # One line per exchange call would flood the log (and name traders' UIDs).
+        "httpx": {"level": "WARNING"},
+    },
 }
 
 NINJA_PAGINATION_PER_PAGE = 25

@@ -9,6 +9,7 @@ from exdesk.conversations.urls import portal_patterns
 from exdesk.helpcenter import public_views as helpcenter_views
 from exdesk.helpcenter.urls import console_patterns as kb_console_patterns
 from exdesk.helpcenter.urls import public_patterns as helpcenter_patterns
+from exdesk.trust import urls as trust_urls
 
 # The admin, like the console, demands the second factor; staff sign in once, at /accounts/.
 admin.site.__class__ = OTPAdminSite
@@ -17,6 +18,7 @@ admin.site.site_header = "exdesk"
 urlpatterns = [
     path("", include(portal_patterns)),
     path("help/", include(helpcenter_patterns)),
+    path("verify/", include(trust_urls.public_patterns)),
     path("sitemap.xml", helpcenter_views.sitemap, name="sitemap"),
     path("robots.txt", helpcenter_views.robots, name="robots"),
     path("accounts/", include("exdesk.accounts.urls")),
@@ -25,6 +27,8 @@ urlpatterns = [
     path("console/assistant/", include("exdesk.assistant.urls")),
     path("console/queue/", include("exdesk.routing.urls")),
     path("console/notifications/", include("exdesk.sla.urls")),
+    path("console/exchange/", include("exdesk.exchange.urls")),
+    path("console/trust/", include(trust_urls.console_patterns)),
     path("console/", include("exdesk.conversations.urls")),
     path("console/audit/", audit_views.audit_log, name="audit_log"),
     path("console/audit/export.csv", audit_views.audit_export, name="audit_export"),

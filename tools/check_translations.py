@@ -48,12 +48,17 @@ def check(po_path: Path) -> list[str]:
             continue  # the header
         if "fuzzy" in entry.get("flags", []):
             problems.append(f"fuzzy: {msgid!r}")
+        context = entry.get("msgctxt")
         if "msgid_plural" in entry:
             translated = entry.get("msgstr[0]", "")
-            compiled = catalogue.ngettext(msgid, entry["msgid_plural"], 1)
+            compiled = (
+                catalogue.npgettext(context, msgid, entry["msgid_plural"], 1)
+                if context
+                else catalogue.ngettext(msgid, entry["msgid_plural"], 1)
+            )
         else:
             translated = entry.get("msgstr", "")
-            compiled = catalogue.gettext(msgid)
+            compiled = catalogue.pgettext(context, msgid) if context else catalogue.gettext(msgid)
         if not translated:
             problems.append(f"untranslated: {msgid!r}")
         elif compiled != translated:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
-from . import addresses
+from exdesk.exchange import addresses
 
 # ---------------------------------------------------------------- language
 

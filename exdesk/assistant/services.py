@@ -302,6 +302,10 @@ def triage_event(event_id: int) -> None:
     if event is None or not event.body:
         return
     conv = event.conversation
+    from exdesk.trust.services import answer_chat_command
+
+    if answer_chat_command(conv, event):  # "/verify <something>": the verdict, not a question
+        return
     if conv.channel == Channel.CHAT and (
         conv.bot_state == conversations.BOT_HANDED_OVER
         or conv.events.filter(kind=EventKind.CUSTOMER_MESSAGE, seq__gt=event.seq).exists()

@@ -34,6 +34,8 @@ class AuditAction(models.TextChoices):
     VIEW_ATTACHMENT = "view_attachment", _("Opened an attachment")
     EXPORT = "export", _("Exported data")
     API_READ = "api_read", _("Read through the API")
+    VIEW_EXCHANGE_ACCOUNT = "view_exchange_account", _("Read the exchange account")
+    ACCOUNT_ACTION = "account_action", _("Acted on the exchange account")
 
 
 class AuditEntry(AppendOnlyModel):

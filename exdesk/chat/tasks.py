@@ -13,13 +13,14 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 from exdesk.conversations import attachments as files
 from exdesk.conversations import live
 from exdesk.conversations.models import Conversation
+from exdesk.exchange.services import email_security_header
 
 from .models import ChatUpload
 
 UNSENT_UPLOAD_LIFETIME = dt.timedelta(days=1)
 
 
-@db_task(retries=5, retry_delay=60)
+@db_task(retries=30, retry_delay=120)  # waits for the anti-phishing code, as replies do
 def send_chat_transcript(conversation_id: int, email: str) -> None:
     conversation = Conversation.objects.select_related("customer").get(pk=conversation_id)
     lines = live.frames(live.events_after(conversation_id, 0, limit=10_000), for_staff=False)
@@ -27,11 +28,15 @@ def send_chat_transcript(conversation_id: int, email: str) -> None:
         subject = translation.gettext("Transcript of your chat %(reference)s") % {
             "reference": conversation.reference
         }
+        header = email_security_header(conversation.customer, email)
         body = render_to_string(
             "chat/email/transcript.txt", {"conversation": conversation, "lines": lines}
         )
     EmailMessage(
-        subject=subject, body=body, to=[email], headers={"Auto-Submitted": "auto-generated"}
+        subject=subject,
+        body=f"{header}\n\n{body}" if header else body,
+        to=[email],
+        headers={"Auto-Submitted": "auto-generated"},
     ).send()
 
 

@@ -46,6 +46,7 @@ class EventKind(models.TextChoices):
     SLA_BREACH = "sla_breach", _("SLA target missed")
     ESCALATION = "escalation", _("Escalated")
     ESCALATION_BACK = "escalation_back", _("Handed back")
+    ACCOUNT_ACTION = "account_action", _("Exchange account")
 
 
 MESSAGE_KINDS = {EventKind.CUSTOMER_MESSAGE, EventKind.AGENT_REPLY, EventKind.INTERNAL_NOTE}

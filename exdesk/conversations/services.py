@@ -929,6 +929,17 @@ def do_set_tags(conversation: Conversation, user: User, names: Iterable[str]) ->
 
 
 @transaction.atomic
+def do_record_account_event(
+    conversation: Conversation, actor: User | None, data: dict, body: str = ""
+) -> Event:
+    """What happened to the trader's exchange account (a freeze asked, approved, done or
+    failed; a recovery step ticked): staff-only, on the timeline for the record."""
+    _lock(conversation)
+    _touch(conversation)
+    return _append(conversation, EventKind.ACCOUNT_ACTION, author_user=actor, body=body, data=data)
+
+
+@transaction.atomic
 def do_add_tag(conversation: Conversation, user: User, name: str) -> Event | None:
     # Read the current tags under the lock, or a parallel change would be overwritten.
     _lock(conversation)

@@ -21,19 +21,25 @@ def tracking_url(conversation: Conversation) -> str:
 
 
 def _send(conversation: Conversation, template: str, subject: str, context: dict) -> None:
+    from exdesk.exchange.services import email_security_header
+
+    to = conversation.customer.email
     with translation.override(conversation.language):
         context = {"conversation": conversation, "url": tracking_url(conversation), **context}
+        header = email_security_header(conversation.customer, to)
         body = render_to_string(template, context)
         message = EmailMessage(
             subject=f"[{conversation.reference}] {subject}",
-            body=body,
-            to=[conversation.customer.email],
+            body=f"{header}\n\n{body}" if header else body,
+            to=[to],
             headers={"Auto-Submitted": "auto-generated"},
         )
         message.send()
 
 
-@db_task(retries=5, retry_delay=60)
+# Up to an hour of retries: a mail waits for the exchange's anti-phishing code rather than
+# going out without it.
+@db_task(retries=30, retry_delay=120)
 def notify_customer_received(conversation_id: int) -> None:
     conversation = Conversation.objects.select_related("customer").get(pk=conversation_id)
     with translation.override(conversation.language):
@@ -43,7 +49,7 @@ def notify_customer_received(conversation_id: int) -> None:
     _send(conversation, "conversations/email/received.txt", subject, {})
 
 
-@db_task(retries=5, retry_delay=60)
+@db_task(retries=30, retry_delay=120)
 def notify_customer_of_reply(event_id: int) -> None:
     event = Event.objects.select_related("conversation__customer", "author_user").get(pk=event_id)
     conversation = event.conversation

@@ -142,7 +142,8 @@ def test_targets_count_down_a_breach_reaches_the_supervisor_and_an_agent_escalat
     # The agent hands the case to Security with a reason and a note, by keyboard.
     alice.goto(f"/console/c/{ticket}/")
     alice.get_by_label("Escalate to").select_option("security")
-    alice.get_by_label("Reason").fill("Login from an unknown device")
+    # The escalation form's reason (the exchange panel beside it has reasons of its own).
+    alice.locator("#escalate-reason").fill("Login from an unknown device")
     alice.get_by_label("Hand-off note").fill("Customer did not sign in; asks to freeze.")
     alice.get_by_label("Hand-off note").press("Tab")
     alice.keyboard.press("Enter")

@@ -4,7 +4,7 @@ import base58
 import pytest
 
 from exdesk.assistant import reading
-from exdesk.assistant.addresses import eip55
+from exdesk.exchange.addresses import eip55
 
 TRON = base58.b58encode_check(b"\x41" + bytes(range(20))).decode()
 EVM = "0x" + eip55("52908400098527886e0f7030069857d2e4169ee7")

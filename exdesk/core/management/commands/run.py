@@ -25,8 +25,13 @@ class Command(BaseCommand):
             "--workers", type=int, default=int(os.environ.get("WEB_WORKERS", default_workers))
         )
         parser.add_argument("--no-task-worker", action="store_true")
+        parser.add_argument(
+            "--no-sandbox-exchange",
+            action="store_true",
+            help="In the demo, do not start the sandbox exchange beside exdesk.",
+        )
 
-    def handle(self, *args, host, port, workers, no_task_worker, **options):
+    def handle(self, *args, host, port, workers, no_task_worker, no_sandbox_exchange, **options):
         if workers > 1 and not settings.REDIS_URL:
             raise CommandError(
                 "Several web processes share live chat through Redis: set REDIS_URL, "
@@ -45,11 +50,27 @@ class Command(BaseCommand):
                     f"  Chat widget demo (exchange site): {base}/widget/demo/",
                     f"  Settings (admin):                 {base}/admin/",
                     f"  API docs:                         {base}/api/v1/docs",
+                    f"  Verify an official channel:       {base}/verify/",
                     f"  Database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}",
                     "",
                 ]
             )
         )
+        # The demo's exchange back office, when no real one is configured.
+        sandbox = None
+        if (
+            settings.DEMO_MODE
+            and not no_sandbox_exchange
+            and not os.environ.get("EXDESK_EXCHANGE_URL")
+        ):
+            self.stdout.write(
+                f"  Sandbox exchange (connector):     {settings.EXCHANGE_URL}  "
+                f"(chain: {settings.CHAIN_RPC_URLS.get('ETH', '-')})\n"
+            )
+            sandbox = subprocess.Popen(
+                [sys.executable, "-m", "exdesk.cli", "sandbox_exchange"],
+                preexec_fn=lambda: os.nice(TASK_WORKER_NICENESS),
+            )
         worker = None
         if not no_task_worker:
             # Background work yields the CPU to requests: a traveller's page matters more
@@ -75,6 +96,7 @@ class Command(BaseCommand):
                 ws_per_message_deflate=False,
             )
         finally:
-            if worker is not None:
-                worker.terminate()
-                worker.wait(timeout=10)
+            for child in (worker, sandbox):
+                if child is not None:
+                    child.terminate()
+                    child.wait(timeout=10)
