@@ -533,6 +533,7 @@ def diagnose_deposit(
     network: str = "",
     memo: str = "",
     amount: str = "",
+    address: str = "",
     readers: dict | None = None,
     request=None,
 ) -> DiagnosisReport:
@@ -552,6 +553,7 @@ def diagnose_deposit(
         network=network.strip().upper()[:20],
         memo=memo.strip()[:100],
         amount=decimal_or_none(amount),
+        address=address.strip()[:200],
     )
     report = DiagnosisReport(claim=claim)
     if not customer.uid:

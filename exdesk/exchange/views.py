@@ -42,6 +42,7 @@ def _context(request, conversation, **extra) -> dict:
             "coin": conversation.coin,
             "network": conversation.network,
             "amount": conversation.amount if conversation.amount is not None else "",
+            "address": conversation.address,
         },
         **extra,
     }
@@ -157,7 +158,9 @@ def tick_recovery(request, pk):
 @require_GET
 def diagnose(request, pk):
     conversation = _conversation(request, pk)
-    fields = {name: request.GET.get(name, "") for name in ("txid", "coin", "network", "memo")}
+    fields = {
+        name: request.GET.get(name, "") for name in ("txid", "coin", "network", "memo", "address")
+    }
     try:
         report = services.diagnose_deposit(
             request.user,

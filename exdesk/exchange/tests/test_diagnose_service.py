@@ -132,3 +132,13 @@ def test_readers_come_from_the_settings(settings):
     settings.CHAIN_RPC_URLS = {"ETH": "http://127.0.0.1:9/rpc"}
     readers = services.chain_readers()
     assert isinstance(readers["ETH"], EvmChain)
+
+
+def test_a_memo_chain_deposit_without_its_memo(exchange, case, agent):
+    # No XRP node is configured: the claim itself is checked against the trader's address.
+    xrp = next(a for a in services.connector().deposit_addresses(TRADER) if a["coin"] == "XRP")
+    report = services.diagnose_deposit(
+        agent, case, txid="AB" * 32, coin="XRP", network="XRP", address=xrp["address"]
+    )
+    assert report.diagnosis.outcome == "memo_missing"
+    assert report.diagnosis.next_step == "memo_recovery"
