@@ -615,3 +615,68 @@ def email_security_header(customer: Customer, to_address: str) -> str:
             "from us will then show it, so fakes stand out."
         )
     return ""
+
+
+@dataclass
+class WithdrawalCheck:
+    withdrawal: dict | None = None
+    report: object | None = None
+    line: str = ""
+    next_step: str = ""
+    problem: str = ""
+
+
+def check_withdrawal(
+    user: User,
+    conversation: Conversation,
+    withdrawal_id: str,
+    *,
+    readers: dict | None = None,
+    request=None,
+) -> WithdrawalCheck:
+    """Where one of the trader's withdrawals is: the exchange's record, then the chain."""
+    from . import withdrawals as rules
+    from .chains import ChainUnavailable
+    from .diagnosis import Asset
+
+    check_may_read_account(user)
+    customer = conversation.customer
+    result = WithdrawalCheck()
+    if not customer.uid:
+        result.problem = _("This customer has no verified exchange UID.")
+        return result
+    link = connector()
+    try:
+        items = _ask(link.withdrawals, customer.uid, 100)
+        assets = [Asset.from_json(item) for item in _ask(link.assets)]
+    except ExchangeUnavailable as problem:
+        result.problem = unavailable_text(problem.reason)
+        return result
+    except NotFound:
+        result.problem = _("The exchange does not know this UID.")
+        return result
+    audit.record(
+        user,
+        AuditAction.VIEW_EXCHANGE_ACCOUNT,
+        customer,
+        customer=customer,
+        detail=f"withdrawal check uid {customer.uid} {withdrawal_id[:40]}",
+        request=request,
+    )
+    result.withdrawal = next((w for w in items if str(w.get("id")) == withdrawal_id), None)
+    if result.withdrawal is None:
+        result.problem = _("No such withdrawal on this account.")
+        return result
+    try:
+        report = rules.check_withdrawal(
+            result.withdrawal,
+            assets=assets,
+            chains=readers if readers is not None else chain_readers(),
+        )
+    except ChainUnavailable:
+        result.problem = _("The blockchain node did not answer. Try again in a minute.")
+        return result
+    result.report = report
+    result.line = rules.describe_withdrawal(report)
+    result.next_step = rules.withdrawal_next_step(report)
+    return result

@@ -10,6 +10,7 @@ urlpatterns = [
     path("conversations/<int:pk>/stolen/", views.report_stolen, name="report_stolen"),
     path("conversations/<int:pk>/recovery/", views.tick_recovery, name="tick_recovery"),
     path("conversations/<int:pk>/diagnose/", views.diagnose, name="diagnose"),
+    path("conversations/<int:pk>/withdrawal/", views.check_withdrawal, name="check_withdrawal"),
     path("actions/<int:action_id>/approve/", views.approve, name="approve"),
     path("actions/<int:action_id>/reject/", views.reject, name="reject"),
     path("actions/<int:action_id>/retry/", views.retry, name="retry"),

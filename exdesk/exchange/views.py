@@ -173,3 +173,13 @@ def diagnose(request, pk):
         return _refused(request, conversation, error)
     context = _context(request, conversation, report=report, diagnose_initial=request.GET)
     return render(request, "exchange/account.html", context)
+
+
+@staff_required
+@require_GET
+def check_withdrawal(request, pk):
+    conversation = _conversation(request, pk)
+    withdrawal_id = request.GET.get("id", "")[:100]
+    result = services.check_withdrawal(request.user, conversation, withdrawal_id, request=request)
+    context = _context(request, conversation, withdrawal_check=result)
+    return render(request, "exchange/account.html", context)

@@ -67,6 +67,11 @@ def test_the_agent_sees_the_account_freezes_it_and_diagnoses_a_deposit(
     expect(diagnosis).to_have_attribute("data-outcome", "pending")
     expect(diagnosis).to_contain_text("Next step:")
     check_accessibility(page)
+
+    withdrawals = page.get_by_role("table", name="Recent withdrawals")
+    withdrawals.get_by_role("link", name="Where is it?").first.click()
+    expect(page.locator("#withdrawal-check .diagnosis")).to_contain_text("Next step:")
+    check_accessibility(page)
     assert page.watch.clean(), vars(page.watch)
 
 

@@ -95,3 +95,13 @@ def test_stolen_account_and_checklist_through_forms(connected, case):
         == 302
     )
     assert case.recovery_steps.get(code="freeze").done_at is not None
+
+
+def test_a_case_read_as_a_takeover_is_pointed_at_the_report(connected, case):
+    from exdesk.conversations.models import Conversation
+
+    client = testing.signed_in(testing.staff("agent1"))
+    url = f"/console/exchange/conversations/{case.pk}/panel/"
+    assert b"read this as a stolen account" not in client.get(url).content
+    Conversation.objects.filter(pk=case.pk).update(intent="account_stolen")
+    assert b"read this as a stolen account" in client.get(url).content
