@@ -304,6 +304,8 @@ STORAGES = {
 
 # Public forms: submissions per IP address and hour (new requests, answers on a request).
 PUBLIC_POSTS_PER_HOUR = env_int("EXDESK_PUBLIC_POSTS_PER_HOUR", 30)
+# Official-channel checks (/verify/ and its API) per client address and hour.
+TRUST_CHECKS_PER_HOUR = env_int("EXDESK_TRUST_CHECKS_PER_HOUR", 2 * PUBLIC_POSTS_PER_HOUR)
 
 # Customer uploads.
 ATTACHMENT_MAX_BYTES = env_int("EXDESK_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)

@@ -21,6 +21,7 @@ HUEY = {**HUEY, "immediate": True}
 ALLOWED_HOSTS = ["*"]
 # Tests post many forms from one address; the limit itself has its own test.
 PUBLIC_POSTS_PER_HOUR = 100_000
+TRUST_CHECKS_PER_HOUR = 100_000
 
 if DATABASES["default"]["ENGINE"] == "exdesk.core.sqlite":  # noqa: F405
     # An in-memory test database (per xdist worker), as for Django's own SQLite backend.

@@ -18,7 +18,7 @@ from .choices import ChannelKind, Via
 
 def checks_per_hour() -> int:
     """Lookups per address and hour, on the web page and the API together."""
-    return getattr(settings, "TRUST_CHECKS_PER_HOUR", 2 * settings.PUBLIC_POSTS_PER_HOUR)
+    return settings.TRUST_CHECKS_PER_HOUR
 
 
 def allowed(request) -> bool:
