@@ -87,7 +87,9 @@ _CONFUSABLE_PAIRS = (
 )
 _CONFUSABLES = {pair[0]: pair[1] for pair in _CONFUSABLE_PAIRS.split()}
 # Letter pairs that read as one letter, and letters that read as each other.
-_SEQUENCES = (("rn", "m"), ("vv", "w"))
+# Letters that two others imitate are spelt out as the pair ("m" as "rn"), not the other
+# way round: read greedily, "vvvv" and "vwv" would give different skeletons.
+_SEQUENCES = (("m", "rn"), ("w", "vv"))
 _SAME_SHAPE = str.maketrans({"i": "l"})
 
 _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
@@ -321,12 +323,13 @@ def classify(text: str) -> Parsed:
 
 def skeleton(text: str) -> str:
     """What ``text`` looks like: NFKC, lower-case, accents dropped, homoglyphs and digits
-    mapped to the Latin letter they imitate, "rn" read as "m", "vv" as "w", "i" as "l"."""
+    mapped to the Latin letter they imitate, "m" spelt "rn" and "w" spelt "vv" (so both
+    forms meet), "i" read as "l"."""
     text = _nfkc_lower(text)
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     text = "".join(_CONFUSABLES.get(c, c) for c in text)
-    for pair, single in _SEQUENCES:
-        text = text.replace(pair, single)
+    for single, pair in _SEQUENCES:
+        text = text.replace(single, pair)
     return text.translate(_SAME_SHAPE)
 
 
