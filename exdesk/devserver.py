@@ -58,6 +58,11 @@ class RunningExdesk:
     command: list = field(default_factory=list)
     processes: list = field(default_factory=list)
 
+    @property
+    def mail_port(self) -> int:
+        """The SMTP receiver's port (``exdesk run`` starts it beside the web server)."""
+        return int(self.env["EXDESK_MAIL_RECEIVER_PORT"])
+
     def manage(self, *args: str) -> str:
         return subprocess.run(  # noqa: S603 - our own interpreter and command
             [sys.executable, "-m", "exdesk.cli", *args],
@@ -67,10 +72,10 @@ class RunningExdesk:
             text=True,
         ).stdout
 
-    def _start(self, command: list) -> subprocess.Popen:
+    def _start(self, command: list, env: dict | None = None) -> subprocess.Popen:
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and command
             [sys.executable, "-m", "exdesk.cli", *command],
-            env=self.env,
+            env={**self.env, **(env or {})},
             stdout=subprocess.DEVNULL,
             start_new_session=True,  # one process group: web workers and task worker
         )
@@ -80,12 +85,15 @@ class RunningExdesk:
 
     def start(self) -> None:
         self._start(self.command)
+        wait_until_up(self.mail_port)  # the SMTP receiver starts beside the web server
 
     def start_peer(self) -> str:
         """Another web process on its own port, sharing the database (and Redis): a
         second app machine behind a load balancer. Returns its URL."""
         port = free_port()
-        self._start(["run", "--port", str(port), "--workers", "1", "--no-task-worker"])
+        # The first server owns the SMTP receiver's port.
+        peer = ["run", "--port", str(port), "--workers", "1", "--no-task-worker"]
+        self._start(peer, {"EXDESK_MAIL_RECEIVER_PORT": "0"})
         return f"http://127.0.0.1:{port}"
 
     def kill(self) -> None:
@@ -130,6 +138,8 @@ def running_exdesk(
             "DATABASE_URL": db_url,
             # Servers started side by side may share one Redis: keep their names apart.
             "EXDESK_REDIS_PREFIX": f"exdesk-test-{port}",
+            # Each server its own SMTP receiver port (tests send real mail to it).
+            "EXDESK_MAIL_RECEIVER_PORT": str(free_port()),
             "DJANGO_SETTINGS_MODULE": "exdesk.settings",
             **(env or {}),
         }

@@ -109,6 +109,8 @@ INSTALLED_APPS = [
     "exdesk.assistant",
     "exdesk.exchange",
     "exdesk.trust",
+    "exdesk.messaging",
+    "exdesk.telephony",
 ]
 
 MIDDLEWARE = [
@@ -326,6 +328,45 @@ EMAIL_HOST_PASSWORD = os.environ.get("EXDESK_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EXDESK_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("EXDESK_FROM_EMAIL", "support@exdesk.invalid")
 
+# Incoming e-mail (docs/email.md): the SMTP receiver `exdesk run` starts (loopback by
+# default; put the MTA in front of it), the largest message taken, how many messages one
+# sender may send an hour, the secret a mail provider signs its webhook with, and the
+# authserv-id of the MTA whose Authentication-Results header is trusted.
+MAIL_RECEIVER_HOST = os.environ.get("EXDESK_MAIL_RECEIVER_HOST", "127.0.0.1")
+MAIL_RECEIVER_PORT = env_int("EXDESK_MAIL_RECEIVER_PORT", 2525)
+MAIL_MAX_BYTES = env_int("EXDESK_MAIL_MAX_BYTES", 25 * 1024 * 1024)
+MAIL_PER_SENDER_PER_HOUR = env_int("EXDESK_MAIL_PER_SENDER_PER_HOUR", 60)
+MAIL_WEBHOOK_SECRET = os.environ.get("EXDESK_MAIL_WEBHOOK_SECRET", "")
+MAIL_TRUSTED_AUTHSERV_ID = os.environ.get("EXDESK_MAIL_TRUSTED_AUTHSERV_ID", "") or None
+# IMAP polling of a support mailbox (off while the host is empty); IDLE where offered.
+MAIL_IMAP_HOST = os.environ.get("EXDESK_MAIL_IMAP_HOST", "")
+MAIL_IMAP_PORT = env_int("EXDESK_MAIL_IMAP_PORT", 993)
+MAIL_IMAP_SSL = env_bool("EXDESK_MAIL_IMAP_SSL", True)
+MAIL_IMAP_USER = os.environ.get("EXDESK_MAIL_IMAP_USER", "")
+MAIL_IMAP_PASSWORD = os.environ.get("EXDESK_MAIL_IMAP_PASSWORD", "")
+MAIL_IMAP_FOLDER = os.environ.get("EXDESK_MAIL_IMAP_FOLDER", "INBOX")
+# Optional DKIM signing of outgoing mail: selector and the PEM private key's path.
+MAIL_DKIM_SELECTOR = os.environ.get("EXDESK_MAIL_DKIM_SELECTOR", "")
+MAIL_DKIM_KEY_FILE = os.environ.get("EXDESK_MAIL_DKIM_KEY_FILE", "")
+
+# Messaging platforms (docs/channels.md). Each is off while its credentials are empty.
+# The API base URLs are settings so a proxy (or a test's local server) can stand in.
+TELEGRAM_BOT_TOKEN = os.environ.get("EXDESK_TELEGRAM_BOT_TOKEN", "")
+TELEGRAM_WEBHOOK_SECRET = os.environ.get("EXDESK_TELEGRAM_WEBHOOK_SECRET", "")
+TELEGRAM_API_URL = os.environ.get("EXDESK_TELEGRAM_API_URL", "https://api.telegram.org")
+X_CONSUMER_SECRET = os.environ.get("EXDESK_X_CONSUMER_SECRET", "")
+X_BEARER_TOKEN = os.environ.get("EXDESK_X_BEARER_TOKEN", "")
+X_API_URL = os.environ.get("EXDESK_X_API_URL", "https://api.x.com")
+FACEBOOK_APP_SECRET = os.environ.get("EXDESK_FACEBOOK_APP_SECRET", "")
+FACEBOOK_VERIFY_TOKEN = os.environ.get("EXDESK_FACEBOOK_VERIFY_TOKEN", "")
+FACEBOOK_PAGE_TOKEN = os.environ.get("EXDESK_FACEBOOK_PAGE_TOKEN", "")
+FACEBOOK_API_URL = os.environ.get("EXDESK_FACEBOOK_API_URL", "https://graph.facebook.com/v21.0")
+
+# Telephony (docs/channels.md): the secret the provider signs its call-status callbacks
+# with, and how long a callback request may wait before its SLA is missed.
+PHONE_WEBHOOK_SECRET = os.environ.get("EXDESK_PHONE_WEBHOOK_SECRET", "")
+CALLBACK_SLA_MINUTES = env_int("EXDESK_CALLBACK_SLA_MINUTES", 60)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -335,6 +376,8 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # One line per exchange call would flood the log (and name traders' UIDs).
         "httpx": {"level": "WARNING"},
+        # aiosmtpd logs every SMTP command, recipients included.
+        "mail.log": {"level": "WARNING"},
     },
 }
 

@@ -17,6 +17,7 @@ admin.site.site_header = "exdesk"
 
 urlpatterns = [
     path("", include(portal_patterns)),
+    path("", include("exdesk.telephony.urls_pages")),
     path("help/", include(helpcenter_patterns)),
     path("verify/", include(trust_urls.public_patterns)),
     path("sitemap.xml", helpcenter_views.sitemap, name="sitemap"),
@@ -30,6 +31,7 @@ urlpatterns = [
     path("console/exchange/", include("exdesk.exchange.urls")),
     path("console/trust/", include(trust_urls.console_patterns)),
     path("console/", include("exdesk.conversations.urls")),
+    path("console/channels/", include("exdesk.messaging.console_urls")),
     path("console/audit/", audit_views.audit_log, name="audit_log"),
     path("console/audit/export.csv", audit_views.audit_export, name="audit_export"),
     path(
@@ -38,5 +40,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("channels/phone/", include("exdesk.telephony.urls")),
+    path("channels/", include("exdesk.messaging.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1] / "exdesk"
-ENTRY_POINTS = ["*/views.py", "*/portal_views.py", "*/api.py", "api.py"]
+ENTRY_POINTS = ["*/views.py", "*/views_*.py", "*/portal_views.py", "*/api.py", "api.py"]
 DOMAIN_MODELS = "Conversation|Customer|Event|Attachment|AuditEntry|Category|Tag|SearchDocument"
 RULES = [
     (re.compile(rf"\b({DOMAIN_MODELS})\.objects\b"), "reads domain data without a selector"),

@@ -35,6 +35,8 @@ MANAGES_ASSISTANT = {Role.SUPERVISOR, Role.QA_REVIEWER, Role.ADMIN}
 MANAGES_ROUTING = {Role.SUPERVISOR, Role.ADMIN}
 # Restricted sections (security procedures): these roles, plus the section's named editors.
 EDITS_RESTRICTED_SECTIONS = {Role.SUPERVISOR, Role.ADMIN}
+# Channels: who reviews quarantined mail (it may be a customer's, or an attack).
+MANAGES_CHANNELS = {Role.SUPERVISOR, Role.ADMIN}
 
 
 # Compliance cases: who sees them (everyone else gets a 404), and who may know that one

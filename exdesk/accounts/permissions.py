@@ -8,6 +8,7 @@ from .choices import (
     EDITS_RESTRICTED_SECTIONS,
     KNOWS_OF_COMPLIANCE_CASES,
     MANAGES_ASSISTANT,
+    MANAGES_CHANNELS,
     MANAGES_ROUTING,
     READS_AUDIT_LOG,
     REVIEWS_ARTICLES,
@@ -58,6 +59,10 @@ def edits_restricted_sections(user) -> bool:
 
 def manages_assistant(user) -> bool:
     return _role(user) in MANAGES_ASSISTANT
+
+
+def manages_channels(user) -> bool:
+    return _role(user) in MANAGES_CHANNELS
 
 
 def manages_routing(user) -> bool:

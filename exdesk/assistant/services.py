@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from exdesk.accounts.models import Team
 from exdesk.accounts.permissions import manages_assistant
 from exdesk.conversations import services as conversations
-from exdesk.conversations.choices import Channel, EventKind, Priority
+from exdesk.conversations.choices import BOT_CHANNELS, EventKind, Priority
 from exdesk.conversations.models import Category, Conversation, Event
 
 from . import classifier, generative, guard, reading
@@ -306,7 +306,7 @@ def triage_event(event_id: int) -> None:
 
     if answer_chat_command(conv, event):  # "/verify <something>": the verdict, not a question
         return
-    if conv.channel == Channel.CHAT and (
+    if conv.channel in BOT_CHANNELS and (
         conv.bot_state == conversations.BOT_HANDED_OVER
         or conv.events.filter(kind=EventKind.CUSTOMER_MESSAGE, seq__gt=event.seq).exists()
     ):
@@ -323,7 +323,7 @@ def triage_event(event_id: int) -> None:
     # What the bot would answer is found before the transaction: a search, and with
     # generated answers an HTTP call, must not hold the database's write lock.
     answer = None
-    if conv.channel == Channel.CHAT and _bot_may_speak(conv) and _may_answer(reading_):
+    if conv.channel in BOT_CHANNELS and _bot_may_speak(conv) and _may_answer(reading_):
         answer = _prepared_answer(reading_, event.body, _reply_language(conv, reading_))
     with transaction.atomic():
         _record_and_answer(conv, event, reading_, confidence, answer)
@@ -332,13 +332,13 @@ def triage_event(event_id: int) -> None:
 def _record_and_answer(conv, event, reading_: Triage, confidence, answer) -> None:
     """All the writes of one triage: one lock, one transaction, work computed first."""
     turn = None
-    if conv.channel == Channel.CHAT and _bot_may_speak(conv):
+    if conv.channel in BOT_CHANNELS and _bot_may_speak(conv):
         turn = bot_turn(conv, event, reading_, answer) if settings.ASSISTANT_BOT_ENABLED else None
         if turn is None:
             # No bot: the first reading is all a person needs; later messages are theirs.
             turn = Turn(bot_state=conversations.BOT_HANDED_OVER)
     elif (
-        conv.channel != Channel.CHAT
+        conv.channel not in BOT_CHANNELS
         and reading_.intent is not None
         and reading_.intent.handling == Handling.SECURITY
         and not conv.bot_state

@@ -36,6 +36,8 @@ class AuditAction(models.TextChoices):
     API_READ = "api_read", _("Read through the API")
     VIEW_EXCHANGE_ACCOUNT = "view_exchange_account", _("Read the exchange account")
     ACCOUNT_ACTION = "account_action", _("Acted on the exchange account")
+    MERGE_IDENTITY = "merge_identity", _("Linked a channel identity to a customer")
+    VIEW_RAW_MAIL = "view_raw_mail", _("Opened a raw e-mail")
 
 
 class AuditEntry(AppendOnlyModel):

@@ -66,6 +66,9 @@ def widget_strings() -> dict[str, str]:
         "leave_submit": _("Send message"),
         # Translators: Chat widget. {reference} is the request's reference, e.g. "EX-1042".
         "leave_thanks": _("Thanks — we will answer by e-mail. Your reference: {reference}"),
+        # Translators: Chat widget. Link under the "Leave a message" form to the help
+        # center's form for asking support to phone you.
+        "callback_link": _("Request a call back"),
         # Translators: Chat widget. Hint under the message box.
         "message_hint": _("Press Enter to send, Shift+Enter for a new line."),
         # Translators: Chat widget. Button that sends the typed message.

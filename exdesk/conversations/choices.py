@@ -7,6 +7,7 @@ class Channel(models.TextChoices):
     CHAT = "chat", _("Chat")
     EMAIL = "email", _("E-mail")
     SOCIAL = "social", _("Social")
+    TELEGRAM = "telegram", "Telegram"
     PHONE = "phone", _("Phone")
     API = "api", _("API")
 
@@ -19,6 +20,11 @@ class Status(models.TextChoices):
     SOLVED = "solved", _("Solved")
     CLOSED = "closed", _("Closed")
 
+
+# Conversations held through a messaging platform: replies are relayed to it, and the
+# bot takes its turn as in a chat.
+PLATFORM_CHANNELS = {Channel.TELEGRAM, Channel.SOCIAL}
+BOT_CHANNELS = {Channel.CHAT, *PLATFORM_CHANNELS}
 
 # Statuses in which a customer's message reopens the case.
 REOPENED_BY_CUSTOMER = {Status.PENDING, Status.SOLVED}
@@ -47,6 +53,7 @@ class EventKind(models.TextChoices):
     ESCALATION = "escalation", _("Escalated")
     ESCALATION_BACK = "escalation_back", _("Handed back")
     ACCOUNT_ACTION = "account_action", _("Exchange account")
+    CALL = "call", _("Phone call")
 
 
 MESSAGE_KINDS = {EventKind.CUSTOMER_MESSAGE, EventKind.AGENT_REPLY, EventKind.INTERNAL_NOTE}

@@ -27,7 +27,15 @@ from exdesk.customers.services import find_or_create_customer
 
 from . import attachments as files
 from . import live
-from .choices import REOPENED_BY_CUSTOMER, Channel, EventKind, Priority, Status
+from .choices import (
+    BOT_CHANNELS,
+    PLATFORM_CHANNELS,
+    REOPENED_BY_CUSTOMER,
+    Channel,
+    EventKind,
+    Priority,
+    Status,
+)
 from .models import Attachment, Category, Conversation, Event, SearchDocument, Tag
 
 MAX_BODY_LENGTH = 20_000
@@ -117,6 +125,12 @@ def _append(conversation, kind, *, skip_if_stored=False, **values):
         return None
     event.may_have_files = False  # until _attach says otherwise; saves the publisher a query
     transaction.on_commit(lambda: live.publish_event(event), robust=True)
+    if kind == EventKind.AGENT_REPLY and conversation.channel in PLATFORM_CHANNELS:
+        # An agent's or the bot's answer in a Telegram or social conversation goes back
+        # through that platform (messaging.services.relay_reply).
+        from exdesk.messaging.tasks import relay_reply
+
+        _after_commit(relay_reply, event.pk)
     return event
 
 
@@ -417,7 +431,7 @@ def do_create_conversation(
         if masked.found:
             _secret_shared(conversation, masked)
         _after_commit(_triage, event.pk)
-        if channel != Channel.CHAT or not settings.ASSISTANT_BOT_ENABLED:
+        if channel not in BOT_CHANNELS or not settings.ASSISTANT_BOT_ENABLED:
             _after_commit(_route)  # a chat is routed once the bot has had its turn
         SearchDocument.objects.create(
             conversation=conversation,
@@ -610,7 +624,8 @@ def do_reply(
             _touch(conv, **changes)
         _index(conv, body)
         # A live chat shows the reply at once; the customer can ask for a transcript.
-        if notify_customer and conv.customer.email and conv.channel != Channel.CHAT:
+        # A platform conversation gets the reply through its platform (_append relays it).
+        if notify_customer and conv.customer.email and conv.channel not in BOT_CHANNELS:
             from .tasks import notify_customer_of_reply
 
             _after_commit(notify_customer_of_reply, event.pk)
@@ -926,6 +941,23 @@ def do_set_tags(conversation: Conversation, user: User, names: Iterable[str]) ->
     return _append(
         conversation, EventKind.TAG_CHANGE, author_user=user, data={"from": old, "to": new}
     )
+
+
+@transaction.atomic
+def do_add_system_note(conversation: Conversation, body: str) -> Event:
+    """A staff-only note written by exdesk itself (what a channel noticed about a message)."""
+    _lock(conversation)
+    _touch(conversation)
+    return _append(conversation, EventKind.INTERNAL_NOTE, body=body, data={"by": "exdesk"})
+
+
+@transaction.atomic
+def do_record_call(conversation: Conversation, data: dict, body: str = "") -> Event:
+    """A phone call (telephony.services): who called whom, when, for how long, the
+    recording or voicemail. Staff-only, like an account event."""
+    _lock(conversation)
+    _touch(conversation)
+    return _append(conversation, EventKind.CALL, body=body, data=data)
 
 
 @transaction.atomic

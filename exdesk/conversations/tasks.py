@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -20,21 +19,33 @@ def tracking_url(conversation: Conversation) -> str:
     return settings.SITE_URL + reverse("portal:track", args=[conversation.tracking_token])
 
 
-def _send(conversation: Conversation, template: str, subject: str, context: dict) -> None:
+def _send(
+    conversation: Conversation,
+    template: str,
+    subject: str,
+    context: dict,
+    *,
+    event: Event | None = None,
+    sender_name: str = "",
+    automatic: bool = True,
+) -> None:
+    """Threaded and answerable (messaging.outbound): a reply to it joins the conversation."""
     from exdesk.exchange.services import email_security_header
+    from exdesk.messaging import outbound
 
     to = conversation.customer.email
     with translation.override(conversation.language):
         context = {"conversation": conversation, "url": tracking_url(conversation), **context}
         header = email_security_header(conversation.customer, to)
         body = render_to_string(template, context)
-        message = EmailMessage(
+        outbound.send(
+            conversation,
             subject=f"[{conversation.reference}] {subject}",
-            body=f"{header}\n\n{body}" if header else body,
-            to=[to],
-            headers={"Auto-Submitted": "auto-generated"},
+            text=f"{header}\n\n{body}" if header else body,
+            event=event,
+            sender_name=sender_name,
+            automatic=automatic,
         )
-        message.send()
 
 
 # Up to an hour of retries: a mail waits for the exchange's anti-phishing code rather than
@@ -55,7 +66,15 @@ def notify_customer_of_reply(event_id: int) -> None:
     conversation = event.conversation
     with translation.override(conversation.language):
         subject = translation.gettext("New reply: %(subject)s") % {"subject": conversation.subject}
-    _send(conversation, "conversations/email/reply.txt", subject, {"event": event})
+    _send(
+        conversation,
+        "conversations/email/reply.txt",
+        subject,
+        {"event": event},
+        event=event,
+        sender_name=event.author_user.display_name if event.author_user else "",
+        automatic=False,
+    )
 
 
 # Chats changed in this window are indexed each minute; the overlap covers a late run.

@@ -22,6 +22,7 @@ from exdesk.audit.models import AuditAction
 from exdesk.core.forms import add_service_errors
 from exdesk.customers.masking import customer_view
 from exdesk.helpcenter import selectors as kb_selectors
+from exdesk.messaging import selectors as messaging_selectors
 from exdesk.routing import services as routing
 from exdesk.sla import selectors as sla_selectors
 
@@ -64,9 +65,15 @@ def _detail_context(request, conversation, **forms):
     escalation = routing.open_escalation(conversation)
     assignable = selectors.assignable_staff(conversation) if assigns_others(request.user) else []
     events = list(events)
+    # How each reply went out (e-mail or platform) and the quoted history under each mail.
+    channel = messaging_selectors.channel_details(conversation)
+    for event in events:
+        event.delivery = channel.delivery.get(event.pk)
+        event.quoted = channel.quoted.get(event.pk, "")
     return {
         "conversation": conversation,
         "events": events,
+        "channel_identity": channel.identity,
         # The live console asks for what came after what this page shows (console-live.js).
         "last_seq": max((event.seq for event in events), default=0),
         "customer": customer_view(conversation.customer, request.user),
@@ -363,7 +370,11 @@ def customer_detail(request, pk):
         .filter(customer=customer)
         .select_related("assignee")[:50]
     )
-    context = {"customer": customer_view(customer, request.user), "conversations": conversations}
+    context = {
+        "customer": customer_view(customer, request.user),
+        "conversations": conversations,
+        "identities": messaging_selectors.identities_of(customer),
+    }
     return render(request, "conversations/customer.html", context)
 
 

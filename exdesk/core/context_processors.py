@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from exdesk.accounts.permissions import manages_routing, reads_audit_log
+from exdesk.accounts.permissions import manages_channels, manages_routing, reads_audit_log
 
 
 def staff_permissions(request):
@@ -9,6 +9,7 @@ def staff_permissions(request):
     return {
         "can_read_audit_log": reads_audit_log(user),
         "can_manage_routing": manages_routing(user),
+        "can_manage_channels": manages_channels(user),
     }
 
 

@@ -91,6 +91,13 @@ ROWS = [
     ),
     ("audit log", "get", lambda w: reverse("audit_log"), {"compliance", "admin"}, None),
     ("audit export", "get", lambda w: reverse("audit_export"), {"compliance", "admin"}, None),
+    (
+        "mail quarantine",
+        "get",
+        lambda w: reverse("messaging_console:quarantine"),
+        {"supervisor", "admin"},
+        None,
+    ),
 ]
 
 API_ROWS = [

@@ -71,6 +71,26 @@ class Command(BaseCommand):
                 [sys.executable, "-m", "exdesk.cli", "sandbox_exchange"],
                 preexec_fn=lambda: os.nice(TASK_WORKER_NICENESS),
             )
+        # Support mail over SMTP, stored before it is acknowledged (docs/email.md).
+        receiver = None
+        if settings.MAIL_RECEIVER_PORT > 0:
+            self.stdout.write(
+                f"  SMTP receiver (support mail):     "
+                f"{settings.MAIL_RECEIVER_HOST}:{settings.MAIL_RECEIVER_PORT}\n"
+            )
+            receiver = subprocess.Popen([sys.executable, "-m", "exdesk.cli", "mail_receiver"])
+        # Pollers for channels that have no way to call in (docs/email.md, docs/channels.md).
+        pollers = []
+        if settings.MAIL_IMAP_HOST:
+            self.stdout.write(f"  IMAP mailbox (support mail):      {settings.MAIL_IMAP_HOST}\n")
+            pollers.append(["mail_imap"])
+        if settings.TELEGRAM_BOT_TOKEN and not settings.TELEGRAM_WEBHOOK_SECRET:
+            self.stdout.write("  Telegram bot:                     long polling\n")
+            pollers.append(["telegram_poll"])
+        polling = [
+            subprocess.Popen([sys.executable, "-m", "exdesk.cli", *command])  # noqa: S603 - ours
+            for command in pollers
+        ]
         worker = None
         if not no_task_worker:
             # Background work yields the CPU to requests: a traveller's page matters more
@@ -96,7 +116,7 @@ class Command(BaseCommand):
                 ws_per_message_deflate=False,
             )
         finally:
-            for child in (worker, sandbox):
+            for child in (worker, sandbox, receiver, *polling):
                 if child is not None:
                     child.terminate()
                     child.wait(timeout=10)

@@ -223,9 +223,15 @@
     ui.leaveForm.addEventListener("submit", submitLeave);
     ui.offlineReason = el("p", { class: "offline-reason" });
     ui.leaveThanks = el("p", { class: "done", role: "status" });
+    // The help center's callback form, for those who would rather talk (new tab: the chat stays).
+    ui.callbackLink = el("a", { href: callbackUrl(), target: "_blank", rel: "noopener", text: "callback_link" });
     ui.offline = el("div", { class: "offline", hidden: true },
-      [ui.offlineReason, ui.leaveForm, ui.leaveThanks]);
+      [ui.offlineReason, ui.leaveForm, ui.leaveThanks, el("p", {}, [ui.callbackLink])]);
     return ui.offline;
+  }
+
+  function callbackUrl() {
+    return BASE + "/help/" + (state.lang === "zh-Hans" ? "zh-hans" : "en") + "/callback/";
   }
 
   function buildEnded() {
@@ -951,6 +957,7 @@
       state.lang = lang;
       state.strings = strings;
       retranslate();
+      ui.callbackLink.href = callbackUrl();
       // The server speaks the hello's language (errors, e-mails): say hello again.
       if (state.socket) { disconnect(); connect(); }
     }).catch(() => showError(t("error_generic")));
