@@ -238,7 +238,8 @@ CHAIN_RPC_URLS = dict(
 # Background work: Redis in production, a SQLite file on one machine. Both survive restarts.
 if REDIS_URL:
     HUEY = {
-        "huey_class": "huey.RedisHuey",
+        # Priorities: a waiting customer's work goes first (exdesk.core.queue).
+        "huey_class": "huey.PriorityRedisHuey",
         "name": REDIS_PREFIX,
         "immediate": False,
         "connection": {"url": REDIS_URL},

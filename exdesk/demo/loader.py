@@ -18,6 +18,7 @@ from exdesk.conversations import services
 from exdesk.conversations.models import Category, Conversation, Event
 from exdesk.customers.models import Customer
 from exdesk.helpcenter import starter
+from exdesk.messaging.demo import seed_demo_channels as seed_demo_messages
 from exdesk.trust.demo import seed_demo_channels
 
 from . import content
@@ -173,6 +174,7 @@ def load_demo() -> dict:
             created += 1
     starter.load()  # the help center's starter articles, glossary and synonyms
     seed_demo_channels(staff["admin"])  # the official-channel registry (exdesk/trust/demo.py)
+    seed_demo_messages()  # mail, a held message and a Telegram chat (exdesk/messaging/demo.py)
     return {"staff": staff, "conversations_created": created}
 
 

@@ -42,6 +42,10 @@ class InboundMail(models.Model):
     # The quoted history and signature split off the new text: folded away in the
     # console, shown on request.
     quoted = models.TextField(blank=True)
+    # What the message says (sender, subject, text, attachments), hashed: the same
+    # message generated anew by a resending client (a new MIME boundary, a new Date)
+    # is recognised though its bytes differ.
+    content_hash = models.CharField(max_length=64, blank=True)
     # What the trusted MTA said of the sender (pass, fail, none, …).
     spf = models.CharField(max_length=12, blank=True)
     dkim = models.CharField(max_length=12, blank=True)

@@ -213,12 +213,46 @@ def _quarantine(mail: InboundMail, reason: str, detail: str = "") -> None:
     mail.detail = detail[:300]
     mail.processed_at = timezone.now()
     # With what was read of it (sender, subject, checks) for the person who reviews it.
-    mail.save(
-        update_fields=[
-            *("state", "reason", "detail", "processed_at"),
-            *("sender", "subject", "spf", "dkim", "dmarc"),
-        ]
+    mail.save(update_fields=[*READ_FIELDS, "state", "reason", "detail", "processed_at"])
+
+
+# What reading a message fills in (the rest of the row, the raw bytes above all, is
+# written once by store_inbound and never again).
+READ_FIELDS = ("sender", "subject", "spf", "dkim", "dmarc")
+
+
+def _content_hash(parsed: mime.ParsedMail) -> str:
+    digest = hashlib.sha256()
+    for part in (parsed.message_id, parsed.from_address, parsed.subject, parsed.text):
+        digest.update(part.encode("utf-8", "replace") + b"\0")
+    for item in parsed.attachments:
+        digest.update(item.filename.encode("utf-8", "replace") + b"\0")
+        digest.update(hashlib.sha256(item.data).digest())
+    return digest.hexdigest()
+
+
+def _same_message_read_before(mail: InboundMail) -> InboundMail | None:
+    """The same message (Message-ID, sender, subject, text and files), stored under other
+    bytes and already in a conversation. A stranger reusing someone's Message-ID with
+    other content is not it: that mail is read as its own."""
+    if not mail.message_id:
+        return None
+    return (
+        InboundMail.objects.filter(
+            message_id=mail.message_id,
+            content_hash=mail.content_hash,
+            state=MailState.PROCESSED,
+            event__isnull=False,
+        )
+        .exclude(pk=mail.pk)
+        .defer("raw")
+        .first()
     )
+
+
+def _locked(inbound_id: int) -> InboundMail:
+    """The message's row under its lock, without the raw bytes (already parsed)."""
+    return InboundMail.objects.select_for_update().defer("raw").get(pk=inbound_id)
 
 
 def _existing_customer(address: str) -> Customer | None:
@@ -257,7 +291,7 @@ def ingest(inbound_id: int) -> InboundMail:
         )
     except mime.Unparseable as problem:
         with transaction.atomic():
-            mail = InboundMail.objects.select_for_update().get(pk=inbound_id)
+            mail = _locked(inbound_id)
             if mail.state == MailState.RECEIVED:
                 _quarantine(mail, "unparseable", problem.reason)
         return mail
@@ -265,7 +299,7 @@ def ingest(inbound_id: int) -> InboundMail:
     placement = place(parsed, envelope_to)
     uploads, refused = _uploads(parsed)
     with transaction.atomic():
-        mail = InboundMail.objects.select_for_update().get(pk=inbound_id)
+        mail = _locked(inbound_id)
         if mail.state != MailState.RECEIVED:
             return mail  # another worker read it meanwhile
         auth = parsed.authentication
@@ -281,6 +315,17 @@ def ingest(inbound_id: int) -> InboundMail:
         if mail.dmarc == "fail" and _existing_customer(parsed.from_address) is not None:
             # Someone else claims a known customer's address: never merge it.
             _quarantine(mail, "spoofed_customer", _("DMARC failed for a known customer's address."))
+            return mail
+        mail.content_hash = _content_hash(parsed)
+        earlier = _same_message_read_before(mail)
+        if earlier is not None:
+            # Kept (and linked to the conversation), but its message is the earlier one's.
+            mail.state, mail.reason = MailState.PROCESSED, "duplicate"
+            mail.detail = f"same message as stored mail #{earlier.pk}"
+            mail.conversation_id = earlier.conversation_id
+            mail.processed_at = timezone.now()
+            written = ("state", "reason", "detail", "content_hash", "conversation", "processed_at")
+            mail.save(update_fields=[*READ_FIELDS, *written])
             return mail
         noise = parsed.auto_submitted or parsed.bounce or parsed.bulk
         body = _body(parsed, refused)
@@ -317,7 +362,8 @@ def ingest(inbound_id: int) -> InboundMail:
         mail.conversation = conversation
         mail.event = event
         mail.processed_at = timezone.now()
-        mail.save()
+        written = ("state", "quoted", "content_hash", "conversation", "event", "processed_at")
+        mail.save(update_fields=[*READ_FIELDS, *written])
     return mail
 
 

@@ -6,7 +6,9 @@ import datetime as dt
 
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
+
+from exdesk.core.queue import LIVE_PRIORITY
 
 from .models import InboundMail, MailState
 
@@ -15,7 +17,8 @@ from .models import InboundMail, MailState
 STRANDED_AFTER = dt.timedelta(minutes=2)
 
 
-@db_task(retries=5, retry_delay=30)
+# Reading a stored mail into its conversation is what makes it visible to agents.
+@db_task(retries=5, retry_delay=30, priority=LIVE_PRIORITY)
 def ingest_mail(inbound_id: int) -> None:
     from .services import ingest
 
@@ -24,11 +27,26 @@ def ingest_mail(inbound_id: int) -> None:
 
 @db_periodic_task(crontab(minute="*"))
 def ingest_stranded_mail() -> None:
+    _ingest_unread(stored_before=timezone.now() - STRANDED_AFTER)
+
+
+@db_task(priority=LIVE_PRIORITY)
+def ingest_unread_mail() -> None:
+    _ingest_unread(stored_before=timezone.now())
+
+
+@on_startup()
+def read_what_a_crash_left() -> None:
+    """A worker starting after a crash: mail stored while its task was lost is read now,
+    not at the next sweep. Reading twice is harmless."""
+    ingest_unread_mail()
+
+
+def _ingest_unread(stored_before: dt.datetime) -> None:
     from .services import ingest
 
-    cutoff = timezone.now() - STRANDED_AFTER
-    stranded = InboundMail.objects.filter(state=MailState.RECEIVED, received_at__lt=cutoff)
-    for pk in stranded.order_by("pk").values_list("pk", flat=True)[:500]:
+    unread = InboundMail.objects.filter(state=MailState.RECEIVED, received_at__lt=stored_before)
+    for pk in unread.order_by("pk").values_list("pk", flat=True)[:500]:
         ingest(pk)
 
 

@@ -9,6 +9,7 @@ from exdesk.accounts.models import ApiToken, User
 from exdesk.conversations.models import Conversation
 from exdesk.demo import content
 from exdesk.demo.loader import DEMO_API_TOKEN, demo_totp_key, totp_base32
+from exdesk.messaging.models import InboundMail
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,11 @@ def run(*args, **options) -> str:
 def test_demo_loads_a_believable_desk_and_is_idempotent():
     first = run("demo")
     conversations = Conversation.objects.all()
-    assert conversations.count() == len(content.CONVERSATIONS) >= 50
+    # Besides the written conversations: two mails and a Telegram chat through the real
+    # channel pipeline, and a spoofed mail held in quarantine (exdesk/messaging/demo.py).
+    assert conversations.count() == len(content.CONVERSATIONS) + 3
+    assert len(content.CONVERSATIONS) >= 50
+    assert InboundMail.objects.filter(state="quarantined").count() == 1
     assert set(conversations.values_list("language", flat=True)) == {"en", "zh-hans"}
     assert set(conversations.values_list("channel", flat=True)) == {
         "web",
@@ -31,6 +36,7 @@ def test_demo_loads_a_believable_desk_and_is_idempotent():
         "social",
         "phone",
         "api",
+        "telegram",
     }
     assert set(conversations.values_list("status", flat=True)) == {
         "new",
@@ -50,7 +56,7 @@ def test_demo_loads_a_believable_desk_and_is_idempotent():
     events = sum(c.events.count() for c in conversations)
     second = run("demo")
     assert "0 conversations created" in second
-    assert Conversation.objects.count() == len(content.CONVERSATIONS)
+    assert Conversation.objects.count() == len(content.CONVERSATIONS) + 3
     assert sum(c.events.count() for c in Conversation.objects.all()) == events
     assert ApiToken.objects.count() == 1
 

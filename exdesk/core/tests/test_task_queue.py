@@ -46,11 +46,48 @@ def test_sqlite_queue_survives_a_restart(tmp_path):
 
 def test_redis_queue_survives_a_restart():
     require(redis_available(), f"Redis not reachable at {REDIS_URL}")
-    from huey import RedisHuey
+    from huey import PriorityRedisHuey
 
     name = f"exdesk-test-{uuid.uuid4().hex}"
-    calls = enqueue_then_restart(lambda: RedisHuey(name, url=REDIS_URL))
+    calls = enqueue_then_restart(lambda: PriorityRedisHuey(name, url=REDIS_URL))
     assert calls == ["deposit 42"]
+
+
+def run_in_queue_order(huey) -> list[str]:
+    """Background work queued first, then work a customer waits for: the second runs first."""
+    from exdesk.core.queue import LIVE_PRIORITY
+
+    calls: list[str] = []
+
+    @huey.task()
+    def background(value):
+        calls.append(value)
+
+    @huey.task(priority=LIVE_PRIORITY)
+    def live(value):
+        calls.append(value)
+
+    background("send a receipt")
+    background("rebuild an index")
+    live("a customer's new mail")
+    while (task := huey.dequeue()) is not None:
+        huey.execute(task)
+    return calls
+
+
+def test_waiting_customers_work_goes_first_in_sqlite(tmp_path):
+    from exdesk.core.queue import WalSqliteHuey
+
+    huey = WalSqliteHuey("priority-test", filename=str(tmp_path / "tasks.sqlite3"))
+    assert run_in_queue_order(huey)[0] == "a customer's new mail"
+
+
+def test_waiting_customers_work_goes_first_in_redis():
+    require(redis_available(), f"Redis not reachable at {REDIS_URL}")
+    from huey import PriorityRedisHuey
+
+    huey = PriorityRedisHuey(f"exdesk-test-{uuid.uuid4().hex}", url=REDIS_URL)
+    assert run_in_queue_order(huey)[0] == "a customer's new mail"
 
 
 def test_redis_cache_backend_round_trip():

@@ -211,3 +211,44 @@ def test_quoted_history_is_folded_away_masked_and_kept():
     assert b"abandon about" in bytes(stored.raw)  # the raw copy keeps everything
     page = testing.signed_in(agent).get(f"/console/c/{stored.conversation_id}/")
     assert b'<details class="quoted">' in page.content
+
+
+def test_the_same_message_regenerated_by_a_resending_client_is_read_once():
+    def generated():  # each call: a new MIME boundary, as a client that builds it again
+        return mail(
+            sender="li.wei@example.com",
+            message_id="<resent@example.com>",
+            attachments=[("tx.png", "image/png", testing.PNG_BYTES)],
+        )
+
+    first, second = generated(), generated()
+    assert first != second
+    one, two = receive(first), receive(second)
+    assert two.pk != one.pk and two.reason == "duplicate"
+    assert two.conversation_id == one.conversation_id and two.event_id is None
+    assert Conversation.objects.count() == 1
+    assert one.conversation.events.filter(kind=EventKind.CUSTOMER_MESSAGE).count() == 1
+
+
+def test_a_stranger_reusing_a_message_id_cannot_suppress_the_real_message():
+    attacker = receive(mail(sender="mallory@evil.example", message_id="<victim-1@example.com>"))
+    victim = receive(
+        mail(sender="li.wei@example.com", message_id="<victim-1@example.com>", body="Help me")
+    )
+    assert victim.reason != "duplicate"
+    assert victim.conversation_id != attacker.conversation_id
+    assert "Help me" in victim.event.body
+
+
+def test_mail_whose_task_was_lost_is_read_by_the_sweeps(monkeypatch):
+    from exdesk.messaging import tasks
+
+    # A crash between the commit and the queue: stored, never scheduled.
+    monkeypatch.setattr(services, "_schedule", lambda pk: None)
+    lost, _created = services.store_inbound(mail(sender="li.wei@example.com"), via="smtp")
+    tasks.ingest_stranded_mail.call_local()  # the minute sweep waits two minutes
+    lost.refresh_from_db()
+    assert lost.state == MailState.RECEIVED
+    tasks.ingest_unread_mail.call_local()  # what a starting worker runs
+    lost.refresh_from_db()
+    assert lost.state == MailState.PROCESSED and lost.conversation is not None
