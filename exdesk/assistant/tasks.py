@@ -2,8 +2,6 @@ import logging
 
 from huey.contrib.djhuey import db_task, on_startup
 
-from exdesk.core.queue import LIVE_PRIORITY
-
 log = logging.getLogger(__name__)
 
 
@@ -30,15 +28,6 @@ def warm_up() -> None:
 
 @db_task(retries=3, retry_delay=5)
 def triage_message(event_id: int) -> None:
-    from . import services
-
-    services.triage_event(event_id)
-
-
-@db_task(retries=3, retry_delay=5, priority=LIVE_PRIORITY)
-def triage_live_message(event_id: int) -> None:
-    """A chat's or a messaging platform's message: the customer is waiting for the bot,
-    so it goes ahead of background work (docs/decisions/0005-task-priorities.md)."""
     from . import services
 
     services.triage_event(event_id)

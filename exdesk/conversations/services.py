@@ -260,11 +260,10 @@ BOT_TALKING = ("greeted", "answering")
 TRIAGED_EVENTS = 20
 
 
-def _triage(event_id: int, live: bool) -> None:
-    """``live``: a chat or a messaging platform, where the customer waits for the bot."""
-    from exdesk.assistant.tasks import triage_live_message, triage_message
+def _triage(event_id: int) -> None:
+    from exdesk.assistant.tasks import triage_message
 
-    (triage_live_message if live else triage_message)(event_id)
+    triage_message(event_id)
 
 
 def _sla():
@@ -431,7 +430,7 @@ def do_create_conversation(
         _sla().conversation_opened(conversation)
         if masked.found:
             _secret_shared(conversation, masked)
-        _after_commit(_triage, event.pk, channel in BOT_CHANNELS)
+        _after_commit(_triage, event.pk)
         if channel not in BOT_CHANNELS or not settings.ASSISTANT_BOT_ENABLED:
             _after_commit(_route)  # a chat is routed once the bot has had its turn
         SearchDocument.objects.create(
@@ -526,7 +525,7 @@ def do_add_customer_message(
             _secret_shared(conv, masked)
         if conv.bot_state != BOT_HANDED_OVER and event.seq <= TRIAGED_EVENTS:
             # The assistant reads the first messages until a person has the conversation.
-            _after_commit(_triage, event.pk, conv.channel in BOT_CHANNELS)
+            _after_commit(_triage, event.pk)
         _attach(conv, event, checked, stored)
         _attach_stored(conv, event, stored_files)
         if conv.status in REOPENED_BY_CUSTOMER:

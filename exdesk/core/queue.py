@@ -38,6 +38,6 @@ class WalSqliteHuey(SqliteHuey):
     storage_class = WalSqliteStorage
 
 
-# Task priorities (docs/decisions/0005-task-priorities.md): work a person is waiting for
-# runs before background work (mail to send, indexes, reports) when the queue is long.
+# Task priorities (docs/decisions/0005-mail-ingest-and-task-priorities.md): work a person
+# is waiting for runs before background work when the queue is long.
 LIVE_PRIORITY = 10

@@ -352,7 +352,7 @@ def ingest(inbound_id: int) -> InboundMail:
                 external_key=f"mail:{mail.dedupe_key}"[:200],
             )
             event = conversation.events.earliest("seq")
-            MailThread.objects.get_or_create(conversation=conversation)
+            MailThread.objects.create(conversation=conversation)  # a new conversation
         _record_mail_facts(conversation, event, parsed, mail, placement, noise)
         mail.state = MailState.PROCESSED
         # Quoted history can hold what the guard masked in the message it quotes.
@@ -767,7 +767,7 @@ def release_quarantined(mail_id: int, user) -> Conversation:
             notify_customer=False,  # an unverified sender: a person decides to answer
             external_key=f"mail:{mail.dedupe_key}"[:200],
         )
-        MailThread.objects.get_or_create(conversation=conversation)
+        MailThread.objects.create(conversation=conversation)
         conversations.do_add_system_note(
             conversation,
             _(

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from exdesk.core.queue import LIVE_PRIORITY
 
@@ -25,21 +25,17 @@ def ingest_mail(inbound_id: int) -> None:
     ingest(inbound_id)
 
 
+# Has this worker process swept once? Its first sweep takes everything unread: a worker
+# starting after a crash reads mail whose task was lost within a minute, not three.
+_swept = False
+
+
 @db_periodic_task(crontab(minute="*"))
 def ingest_stranded_mail() -> None:
-    _ingest_unread(stored_before=timezone.now() - STRANDED_AFTER)
-
-
-@db_task(priority=LIVE_PRIORITY)
-def ingest_unread_mail() -> None:
-    _ingest_unread(stored_before=timezone.now())
-
-
-@on_startup()
-def read_what_a_crash_left() -> None:
-    """A worker starting after a crash: mail stored while its task was lost is read now,
-    not at the next sweep. Reading twice is harmless."""
-    ingest_unread_mail()
+    global _swept
+    stored_before = timezone.now() - (STRANDED_AFTER if _swept else dt.timedelta(0))
+    _ingest_unread(stored_before=stored_before)
+    _swept = True
 
 
 def _ingest_unread(stored_before: dt.datetime) -> None:
