@@ -103,6 +103,7 @@ def run(count: int, clients: int, db: str, rate: float) -> dict:
     # The rate limit is per sender and every sender here is distinct; the receiver's
     # defaults are what an operator runs.
     with running_exdesk(postgres_server_url=pg, env=mail_out) as desk:
+        desk.wait_for_mail()
         # Warm-up: the worker loads its models when it starts; measure the desk at work.
         warm = [WARM_UP + n for n in range(5)]
         sender(desk.mail_port, warm, {}, {}, 0.0)

@@ -85,7 +85,10 @@ class RunningExdesk:
 
     def start(self) -> None:
         self._start(self.command)
-        wait_until_up(self.mail_port)  # the SMTP receiver starts beside the web server
+
+    def wait_for_mail(self) -> None:
+        """Until the SMTP receiver (started beside the web server) takes connections."""
+        wait_until_up(self.mail_port)
 
     def start_peer(self) -> str:
         """Another web process on its own port, sharing the database (and Redis): a

@@ -75,6 +75,7 @@ def report(server) -> dict:
 
 def test_sigkill_twice_while_mail_arrives_loses_and_doubles_nothing():
     with running_exdesk(postgres_server_url=postgres_server_url(), env=QUIET) as server:
+        server.wait_for_mail()
         accepted: set[int] = set()
         deadline = time.monotonic() + 240
         senders = [
