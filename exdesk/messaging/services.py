@@ -336,23 +336,15 @@ def ingest(inbound_id: int) -> InboundMail:
             )
             conversation = placement.conversation
         else:
-            language = detect_language(f"{parsed.subject}\n{parsed.text[:2000]}")
+            language = _mail_language(parsed)
             customer = find_or_create_customer(
                 email=parsed.from_address, display_name=parsed.from_name[:120], language=language
             )
-            conversation = conversations.do_create_conversation(
-                customer=customer,
-                subject=(parsed.subject or _("(no subject)"))[:MAX_SUBJECT],
-                body=body,
-                channel=Channel.EMAIL,
-                language=language if language in Language.values else Language.EN,
-                uploads=uploads,
-                # An auto-reply or a bounce is kept, never answered.
-                notify_customer=not noise,
-                external_key=f"mail:{mail.dedupe_key}"[:200],
+            # An auto-reply or a bounce is kept, never answered.
+            conversation = _open_mail_conversation(
+                parsed, customer, mail, body, uploads, language, notify=not noise
             )
             event = conversation.events.earliest("seq")
-            MailThread.objects.create(conversation=conversation)  # a new conversation
         _record_mail_facts(conversation, event, parsed, mail, placement, noise)
         mail.state = MailState.PROCESSED
         # Quoted history can hold what the guard masked in the message it quotes.
@@ -365,6 +357,28 @@ def ingest(inbound_id: int) -> InboundMail:
         written = ("state", "quoted", "content_hash", "conversation", "event", "processed_at")
         mail.save(update_fields=[*READ_FIELDS, *written])
     return mail
+
+
+def _mail_language(parsed: mime.ParsedMail) -> str:
+    return _language_of(f"{parsed.subject}\n{parsed.text[:2000]}", "")
+
+
+def _open_mail_conversation(
+    parsed, customer, mail, body, uploads, language, *, notify: bool
+) -> Conversation:
+    """A new e-mail conversation for ``mail``, with its reply-address thread."""
+    conversation = conversations.do_create_conversation(
+        customer=customer,
+        subject=(parsed.subject or _("(no subject)"))[:MAX_SUBJECT],
+        body=body,
+        channel=Channel.EMAIL,
+        language=language,
+        uploads=uploads,
+        notify_customer=notify,
+        external_key=f"mail:{mail.dedupe_key}"[:200],
+    )
+    MailThread.objects.create(conversation=conversation)
+    return conversation
 
 
 def _record_mail_facts(conversation, event, parsed, mail, placement, noise) -> None:
@@ -753,21 +767,14 @@ def release_quarantined(mail_id: int, user) -> Conversation:
         if not parsed.from_address:
             raise ValidationError(_("This message has no sender to answer."))
         uploads, refused = _uploads(parsed)
-        language = detect_language(f"{parsed.subject}\n{parsed.text[:2000]}")
+        language = _mail_language(parsed)
         customer = Customer.objects.create(
             email=parsed.from_address, display_name=parsed.from_name[:120], language=language
         )
-        conversation = conversations.do_create_conversation(
-            customer=customer,
-            subject=(parsed.subject or _("(no subject)"))[:MAX_SUBJECT],
-            body=_body(parsed, refused),
-            channel=Channel.EMAIL,
-            language=language if language in Language.values else Language.EN,
-            uploads=uploads,
-            notify_customer=False,  # an unverified sender: a person decides to answer
-            external_key=f"mail:{mail.dedupe_key}"[:200],
+        # An unverified sender: a person decides to answer.
+        conversation = _open_mail_conversation(
+            parsed, customer, mail, _body(parsed, refused), uploads, language, notify=False
         )
-        MailThread.objects.create(conversation=conversation)
         conversations.do_add_system_note(
             conversation,
             _(
