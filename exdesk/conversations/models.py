@@ -121,6 +121,10 @@ class Conversation(models.Model):
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
     rating_comment = models.TextField(_("rating comment"), blank=True)
 
+    # Not a column: the first message's event, on the instance do_create_conversation
+    # returns, so a caller that records it (the mail it came from) needs no query.
+    opening_event: Event | None = None
+
     class Meta:
         ordering = ["-updated_at", "-id"]
         verbose_name = _("conversation")

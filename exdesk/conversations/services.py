@@ -403,17 +403,19 @@ def do_create_conversation(
     body = masked.text
 
     def work(checked, stored):
-        conversation = Conversation.objects.create(
-            customer=customer,
-            subject=subject,
-            channel=channel,
-            language=language,
-            category=category,
-            team=category.team if category else None,
-            priority=priority or (category.default_priority if category else Priority.P2),
-            external_key=external_key or None,
-            **({"tracking_token": tracking_token} if tracking_token else {}),
-            **case_fields,
+        conversation = plainsql.insert(
+            Conversation(
+                customer=customer,
+                subject=subject,
+                channel=channel,
+                language=language,
+                category=category,
+                team=category.team if category else None,
+                priority=priority or (category.default_priority if category else Priority.P2),
+                external_key=external_key or None,
+                **({"tracking_token": tracking_token} if tracking_token else {}),
+                **case_fields,
+            )
         )
         if tag_names:
             conversation.tags.set([Tag.objects.get_or_create(name=n)[0] for n in tag_names])
@@ -425,6 +427,7 @@ def do_create_conversation(
             client_id=check_client_id(client_id),
         )
         _attach(conversation, event, checked, stored)
+        conversation.opening_event = event
         if context_note:
             _append(conversation, EventKind.INTERNAL_NOTE, body=context_note[:1000])
         _sla().conversation_opened(conversation)
@@ -433,10 +436,12 @@ def do_create_conversation(
         _after_commit(_triage, event.pk)
         if channel not in BOT_CHANNELS or not settings.ASSISTANT_BOT_ENABLED:
             _after_commit(_route)  # a chat is routed once the bot has had its turn
-        SearchDocument.objects.create(
-            conversation=conversation,
-            terms=fulltext.index_text(subject, body),
-            indexed_seq=event.seq,
+        plainsql.insert(
+            SearchDocument(
+                conversation=conversation,
+                terms=fulltext.index_text(subject, body),
+                indexed_seq=event.seq,
+            )
         )
         if notify_customer and customer.email:
             from .tasks import notify_customer_received
@@ -445,6 +450,12 @@ def do_create_conversation(
         return conversation
 
     return _with_files(work, uploads)
+
+
+def opening_event(conversation: Conversation) -> Event:
+    """The event of the conversation's first message: kept on the instance
+    ``do_create_conversation`` returned, read otherwise."""
+    return conversation.opening_event or conversation.events.earliest("seq")
 
 
 def do_receive_request(

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models.functions import Lower
+
+from exdesk.core import plainsql
 
 from .models import Customer
 
@@ -28,7 +32,31 @@ def find_or_create_customer(
             customer.uid = uid
             customer.save(update_fields=["uid"])
     if customer is None:
-        customer = Customer.objects.create(
-            uid=uid or None, email=email, display_name=display_name, language=language
+        customer = create_customer(
+            uid=uid, email=email, display_name=display_name, language=language
         )
     return customer
+
+
+def create_customer(
+    *, uid: str = "", email: str = "", display_name: str = "", language: str = "en"
+) -> Customer:
+    return plainsql.insert(
+        Customer(uid=uid or None, email=email, display_name=display_name, language=language)
+    )
+
+
+def contacts_by_email(addresses: Iterable[str]) -> dict[str, Customer]:
+    """What ``find_or_create_customer`` would find for each of these addresses (an e-mail
+    alone matches only a contact without a UID; the oldest one), in one query. Keyed by
+    the lower-cased address; addresses without a contact are absent."""
+    lowered = {a.lower() for a in addresses if a}
+    if not lowered:
+        return {}
+    found: dict[str, Customer] = {}
+    contacts = Customer.objects.annotate(email_lower=Lower("email")).filter(
+        email_lower__in=lowered, uid__isnull=True
+    )
+    for customer in contacts.order_by("-pk"):
+        found[customer.email.lower()] = customer  # the oldest is written last
+    return found

@@ -30,7 +30,7 @@ class InboundMail(models.Model):
     raw = models.BinaryField()
     size = models.PositiveIntegerField()
     dedupe_key = models.CharField(max_length=320, unique=True)
-    message_id = models.CharField(max_length=255, blank=True, db_index=True)
+    message_id = models.CharField(max_length=255, blank=True)
     state = models.CharField(
         max_length=12, choices=MailState.choices, default=MailState.RECEIVED, db_index=True
     )
@@ -74,6 +74,10 @@ class InboundMail(models.Model):
 
     class Meta:
         ordering = ["-received_at", "-id"]
+        # Finding a resent copy of a message reads this index. Without it (an index on
+        # the Message-ID alone) SQLite's planner chose the state index and read every
+        # processed row.
+        indexes = [models.Index(fields=["message_id", "content_hash"], name="inbound_same_message")]
         verbose_name = _("inbound e-mail")
         verbose_name_plural = _("inbound e-mail")
 

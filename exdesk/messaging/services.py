@@ -24,7 +24,7 @@ import hmac
 import logging
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -41,9 +41,9 @@ from exdesk.conversations import attachments as files
 from exdesk.conversations import services as conversations
 from exdesk.conversations.choices import Channel, EventKind, Status
 from exdesk.conversations.models import Conversation, Event
-from exdesk.core import ratelimit
+from exdesk.core import plainsql, ratelimit
 from exdesk.customers.models import Customer
-from exdesk.customers.services import find_or_create_customer
+from exdesk.customers.services import contacts_by_email, create_customer, find_or_create_customer
 
 from .mail import parse as mime
 from .models import (
@@ -213,7 +213,7 @@ def _quarantine(mail: InboundMail, reason: str, detail: str = "") -> None:
     mail.detail = detail[:300]
     mail.processed_at = timezone.now()
     # With what was read of it (sender, subject, checks) for the person who reviews it.
-    mail.save(update_fields=[*READ_FIELDS, "state", "reason", "detail", "processed_at"])
+    plainsql.update(mail, [*READ_FIELDS, "state", "reason", "detail", "processed_at"])
 
 
 # What reading a message fills in (the rest of the row, the raw bytes above all, is
@@ -229,30 +229,6 @@ def _content_hash(parsed: mime.ParsedMail) -> str:
         digest.update(item.filename.encode("utf-8", "replace") + b"\0")
         digest.update(hashlib.sha256(item.data).digest())
     return digest.hexdigest()
-
-
-def _same_message_read_before(mail: InboundMail) -> InboundMail | None:
-    """The same message (Message-ID, sender, subject, text and files), stored under other
-    bytes and already in a conversation. A stranger reusing someone's Message-ID with
-    other content is not it: that mail is read as its own."""
-    if not mail.message_id:
-        return None
-    return (
-        InboundMail.objects.filter(
-            message_id=mail.message_id,
-            content_hash=mail.content_hash,
-            state=MailState.PROCESSED,
-            event__isnull=False,
-        )
-        .exclude(pk=mail.pk)
-        .defer("raw")
-        .first()
-    )
-
-
-def _locked(inbound_id: int) -> InboundMail:
-    """The message's row under its lock, without the raw bytes (already parsed)."""
-    return InboundMail.objects.select_for_update().defer("raw").get(pk=inbound_id)
 
 
 def _existing_customer(address: str) -> Customer | None:
@@ -278,85 +254,160 @@ def _body(parsed: mime.ParsedMail, refused: list[str]) -> str:
     return body[: conversations.MAX_BODY_LENGTH]
 
 
-def ingest(inbound_id: int) -> InboundMail:
-    """Read one stored message into a conversation (or quarantine it). Safe to repeat."""
-    mail = InboundMail.objects.get(pk=inbound_id)
-    if mail.state != MailState.RECEIVED:
-        return mail
+# Messages read in one transaction when mail arrives faster than one at a time (a burst
+# after an outage, a storm of replies): one commit for them all, and the parsing done
+# before the database's write lock is taken. Small, so that lock is held briefly.
+READ_BATCH = 20
+
+
+@dataclass
+class _Reading:
+    """What parsing a stored message gave, before any database write."""
+
+    parsed: mime.ParsedMail | None
+    problem: str = ""  # why it could not be parsed
+    uploads: list[tuple[str, bytes]] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    content_hash: str = ""
+
+
+@dataclass
+class _Known:
+    """What a batch looks up once for all its messages, kept current as it writes:
+    contacts by address, and messages read before by (Message-ID, content hash)."""
+
+    contacts: dict[str, Customer]
+    read_before: dict[tuple[str, str], tuple[int, int | None]]
+
+    @classmethod
+    def look_up(cls, mails: list[InboundMail], readings: dict[int, _Reading]) -> _Known:
+        parsed = [r.parsed for r in readings.values() if r.parsed is not None]
+        message_ids = {m.message_id for m in mails if m.message_id}
+        earlier = InboundMail.objects.filter(
+            message_id__in=message_ids, state=MailState.PROCESSED, event__isnull=False
+        )
+        read_before: dict[tuple[str, str], tuple[int, int | None]] = {}
+        fields = ("message_id", "content_hash", "pk", "conversation_id")
+        for message_id, content_hash, pk, conversation_id in earlier.values_list(*fields):
+            read_before.setdefault((message_id, content_hash), (pk, conversation_id))
+        return cls(contacts_by_email(p.from_address for p in parsed), read_before)
+
+
+def _read_raw(raw: bytes) -> _Reading:
     try:
         parsed = mime.parse(
-            bytes(mail.raw),
+            raw,
             max_bytes=settings.MAIL_MAX_BYTES,
             trusted_authserv_id=settings.MAIL_TRUSTED_AUTHSERV_ID,
         )
     except mime.Unparseable as problem:
-        with transaction.atomic():
-            mail = _locked(inbound_id)
-            if mail.state == MailState.RECEIVED:
-                _quarantine(mail, "unparseable", problem.reason)
-        return mail
+        return _Reading(None, problem.reason)
+    uploads, refused = _uploads(parsed)
+    return _Reading(parsed, uploads=uploads, refused=refused, content_hash=_content_hash(parsed))
+
+
+def ingest(inbound_id: int) -> InboundMail:
+    """Read one stored message into a conversation (or quarantine it). Safe to repeat."""
+    ingest_batch(inbound_id, limit=1)
+    return InboundMail.objects.defer("raw").get(pk=inbound_id)
+
+
+def ingest_batch(first_id: int, limit: int = READ_BATCH) -> int:
+    """Read message ``first_id`` and the unread messages stored after it, up to ``limit``,
+    in one transaction with a savepoint each. Safe to repeat: each row is locked and its
+    state checked. A message that fails stays unread for its own task to retry; the
+    failure of ``first_id`` is raised once the others are committed. Returns how many
+    messages were read."""
+    unread = InboundMail.objects.filter(pk__gte=first_id, state=MailState.RECEIVED)
+    raws = list(unread.order_by("pk").values_list("pk", "raw")[:limit])
+    readings = {pk: _read_raw(bytes(raw)) for pk, raw in raws}
+    if not readings:
+        return 0
+    failure: Exception | None = None
+    done = 0
+    with transaction.atomic():
+        locked = InboundMail.objects.select_for_update().defer("raw")
+        mails = list(locked.filter(pk__in=readings, state=MailState.RECEIVED).order_by("pk"))
+        known = _Known.look_up(mails, readings)
+        for mail in mails:
+            try:
+                with transaction.atomic():
+                    _read_into_conversation(mail, readings[mail.pk], known)
+                done += 1
+            except Exception as error:
+                if mail.pk == first_id:
+                    failure = error
+                else:
+                    logger.exception("reading stored mail %s failed; its task retries", mail.pk)
+    if failure is not None:
+        raise failure
+    return done
+
+
+def _read_into_conversation(mail: InboundMail, reading: _Reading, known: _Known) -> None:
+    """Under the row's lock: add the message to its conversation, or quarantine it."""
+    parsed = reading.parsed
+    if parsed is None:
+        _quarantine(mail, "unparseable", reading.problem)
+        return
+    auth = parsed.authentication
+    mail.sender, mail.subject = parsed.from_address[:320], parsed.subject[:300]
+    mail.spf, mail.dkim, mail.dmarc = (
+        auth.get("spf", ""),
+        auth.get("dkim", ""),
+        auth.get("dmarc", ""),
+    )
+    if not parsed.from_address:
+        _quarantine(mail, "no_sender", _("The message has no valid From address."))
+        return
+    if mail.dmarc == "fail" and _existing_customer(parsed.from_address) is not None:
+        # Someone else claims a known customer's address: never merge it.
+        _quarantine(mail, "spoofed_customer", _("DMARC failed for a known customer's address."))
+        return
+    mail.content_hash = reading.content_hash
+    earlier = known.read_before.get((mail.message_id, mail.content_hash))
+    if earlier is not None:
+        # Kept (and linked to the conversation), but its message is the earlier one's.
+        mail.state, mail.reason = MailState.PROCESSED, "duplicate"
+        mail.detail = f"same message as stored mail #{earlier[0]}"
+        mail.conversation_id = earlier[1]
+        mail.processed_at = timezone.now()
+        written = ("state", "reason", "detail", "content_hash", "conversation", "processed_at")
+        plainsql.update(mail, [*READ_FIELDS, *written])
+        return
     envelope_to = [a for a in mail.envelope_to.split(",") if a]
     placement = place(parsed, envelope_to)
-    uploads, refused = _uploads(parsed)
-    with transaction.atomic():
-        mail = _locked(inbound_id)
-        if mail.state != MailState.RECEIVED:
-            return mail  # another worker read it meanwhile
-        auth = parsed.authentication
-        mail.sender, mail.subject = parsed.from_address[:320], parsed.subject[:300]
-        mail.spf, mail.dkim, mail.dmarc = (
-            auth.get("spf", ""),
-            auth.get("dkim", ""),
-            auth.get("dmarc", ""),
+    noise = parsed.auto_submitted or parsed.bounce or parsed.bulk
+    body = _body(parsed, reading.refused)
+    if placement.conversation is not None:
+        conversation = placement.conversation
+        event = conversations.do_add_customer_message(
+            conversation, body, reading.uploads, client_id=f"mail-{mail.pk}"
         )
-        if not parsed.from_address:
-            _quarantine(mail, "no_sender", _("The message has no valid From address."))
-            return mail
-        if mail.dmarc == "fail" and _existing_customer(parsed.from_address) is not None:
-            # Someone else claims a known customer's address: never merge it.
-            _quarantine(mail, "spoofed_customer", _("DMARC failed for a known customer's address."))
-            return mail
-        mail.content_hash = _content_hash(parsed)
-        earlier = _same_message_read_before(mail)
-        if earlier is not None:
-            # Kept (and linked to the conversation), but its message is the earlier one's.
-            mail.state, mail.reason = MailState.PROCESSED, "duplicate"
-            mail.detail = f"same message as stored mail #{earlier.pk}"
-            mail.conversation_id = earlier.conversation_id
-            mail.processed_at = timezone.now()
-            written = ("state", "reason", "detail", "content_hash", "conversation", "processed_at")
-            mail.save(update_fields=[*READ_FIELDS, *written])
-            return mail
-        noise = parsed.auto_submitted or parsed.bounce or parsed.bulk
-        body = _body(parsed, refused)
-        client_id = f"mail-{mail.pk}"
-        if placement.conversation is not None:
-            event = conversations.do_add_customer_message(
-                placement.conversation, body, uploads, client_id=client_id
-            )
-            conversation = placement.conversation
-        else:
-            language = _mail_language(parsed)
-            customer = find_or_create_customer(
+    else:
+        language = _mail_language(parsed)
+        customer = known.contacts.get(parsed.from_address.lower())
+        if customer is None:
+            customer = known.contacts[parsed.from_address.lower()] = create_customer(
                 email=parsed.from_address, display_name=parsed.from_name[:120], language=language
             )
-            # An auto-reply or a bounce is kept, never answered.
-            conversation = _open_mail_conversation(
-                parsed, customer, mail, body, uploads, language, notify=not noise
-            )
-            event = conversation.events.earliest("seq")
-        _record_mail_facts(conversation, event, parsed, mail, placement, noise)
-        mail.state = MailState.PROCESSED
-        # Quoted history can hold what the guard masked in the message it quotes.
-        mail.quoted = guard.mask(
-            parsed.quoted[:QUOTED_KEPT], mask_labels(conversation.language)
-        ).text
-        mail.conversation = conversation
-        mail.event = event
-        mail.processed_at = timezone.now()
-        written = ("state", "quoted", "content_hash", "conversation", "event", "processed_at")
-        mail.save(update_fields=[*READ_FIELDS, *written])
-    return mail
+        # An auto-reply or a bounce is kept, never answered.
+        conversation, event = _open_mail_conversation(
+            parsed, customer, mail, body, reading.uploads, language, notify=not noise
+        )
+    _record_mail_facts(conversation, event, parsed, mail, placement, noise)
+    mail.state = MailState.PROCESSED
+    # Quoted history can hold what the guard masked in the message it quotes.
+    mail.quoted = guard.mask(parsed.quoted[:QUOTED_KEPT], mask_labels(conversation.language)).text
+    mail.conversation = conversation
+    mail.event = event
+    mail.processed_at = timezone.now()
+    written = ("state", "quoted", "content_hash", "conversation", "event", "processed_at")
+    plainsql.update(mail, [*READ_FIELDS, *written])
+    if mail.message_id:
+        known.read_before.setdefault(
+            (mail.message_id, mail.content_hash), (mail.pk, conversation.pk)
+        )
 
 
 def _mail_language(parsed: mime.ParsedMail) -> str:
@@ -365,8 +416,9 @@ def _mail_language(parsed: mime.ParsedMail) -> str:
 
 def _open_mail_conversation(
     parsed, customer, mail, body, uploads, language, *, notify: bool
-) -> Conversation:
-    """A new e-mail conversation for ``mail``, with its reply-address thread."""
+) -> tuple[Conversation, Event]:
+    """A new e-mail conversation for ``mail``, with its reply-address thread, and the
+    event of its first message."""
     conversation = conversations.do_create_conversation(
         customer=customer,
         subject=(parsed.subject or _("(no subject)"))[:MAX_SUBJECT],
@@ -377,8 +429,8 @@ def _open_mail_conversation(
         notify_customer=notify,
         external_key=f"mail:{mail.dedupe_key}"[:200],
     )
-    MailThread.objects.create(conversation=conversation)
-    return conversation
+    plainsql.insert(MailThread(conversation=conversation))
+    return conversation, conversations.opening_event(conversation)
 
 
 def _record_mail_facts(conversation, event, parsed, mail, placement, noise) -> None:
@@ -589,7 +641,7 @@ def _store_platform_message(
             notify_customer=False,  # the answer comes back through the platform
         )
         ChannelThread.objects.create(conversation=conversation, identity=identity)
-        event = conversation.events.earliest("seq")
+        event = conversations.opening_event(conversation)
     update.identity, update.event = identity, event
     update.save(update_fields=["identity", "event"])
     return Received(identity, conversation, event)
@@ -772,7 +824,7 @@ def release_quarantined(mail_id: int, user) -> Conversation:
             email=parsed.from_address, display_name=parsed.from_name[:120], language=language
         )
         # An unverified sender: a person decides to answer.
-        conversation = _open_mail_conversation(
+        conversation, event = _open_mail_conversation(
             parsed, customer, mail, _body(parsed, refused), uploads, language, notify=False
         )
         conversations.do_add_system_note(
@@ -783,8 +835,7 @@ def release_quarantined(mail_id: int, user) -> Conversation:
             )
             % {"user": user.display_name, "reason": mail.detail or mail.reason},
         )
-        mail.conversation = conversation
-        mail.event = conversation.events.earliest("seq")
+        mail.conversation, mail.event = conversation, event
         mail.reviewed_by, mail.reviewed_at = user, timezone.now()
         mail.save(update_fields=["conversation", "event", "reviewed_by", "reviewed_at"])
     return conversation

@@ -17,12 +17,13 @@ from .models import InboundMail, MailState
 STRANDED_AFTER = dt.timedelta(minutes=2)
 
 
-# Reading a stored mail into its conversation is what makes it visible to agents.
+# Reading a stored mail into its conversation is what makes it visible to agents. In a
+# burst, one task reads the mail stored after its own too; their tasks then find them read.
 @db_task(retries=5, retry_delay=30, priority=LIVE_PRIORITY)
 def ingest_mail(inbound_id: int) -> None:
-    from .services import ingest
+    from .services import ingest_batch
 
-    ingest(inbound_id)
+    ingest_batch(inbound_id)
 
 
 # Has this worker process swept once? Its first sweep takes everything unread: a worker
