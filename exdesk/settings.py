@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "exdesk.trust",
     "exdesk.messaging",
     "exdesk.telephony",
+    "exdesk.academy",
 ]
 
 MIDDLEWARE = [

@@ -32,6 +32,7 @@ urlpatterns = [
     path("console/trust/", include(trust_urls.console_patterns)),
     path("console/", include("exdesk.conversations.urls")),
     path("console/channels/", include("exdesk.messaging.console_urls")),
+    path("console/training/", include("exdesk.academy.urls")),
     path("console/audit/", audit_views.audit_log, name="audit_log"),
     path("console/audit/export.csv", audit_views.audit_export, name="audit_export"),
     path(

@@ -35,6 +35,9 @@ MANAGES_ASSISTANT = {Role.SUPERVISOR, Role.QA_REVIEWER, Role.ADMIN}
 MANAGES_ROUTING = {Role.SUPERVISOR, Role.ADMIN}
 # Restricted sections (security procedures): these roles, plus the section's named editors.
 EDITS_RESTRICTED_SECTIONS = {Role.SUPERVISOR, Role.ADMIN}
+# Training: who manages the curriculum, assigns paths, grades short answers and revokes
+# certificates.
+TRAINS = {Role.TRAINER, Role.SUPERVISOR, Role.ADMIN}
 # Channels: who reviews quarantined mail (it may be a customer's, or an attack).
 MANAGES_CHANNELS = {Role.SUPERVISOR, Role.ADMIN}
 

@@ -15,6 +15,7 @@ from .choices import (
     SEES_ALL_CONVERSATIONS,
     SEES_COMPLIANCE_CASES,
     SEES_CUSTOMER_PII,
+    TRAINS,
     WRITES_ARTICLES,
 )
 
@@ -59,6 +60,10 @@ def edits_restricted_sections(user) -> bool:
 
 def manages_assistant(user) -> bool:
     return _role(user) in MANAGES_ASSISTANT
+
+
+def trains(user) -> bool:
+    return _role(user) in TRAINS
 
 
 def manages_channels(user) -> bool:

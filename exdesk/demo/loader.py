@@ -11,6 +11,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from exdesk.academy.demo import seed_demo_training
 from exdesk.accounts.choices import Role
 from exdesk.accounts.models import ApiToken, Skill, Team, User
 from exdesk.accounts.permissions import sees_all_conversations
@@ -175,6 +176,7 @@ def load_demo() -> dict:
     starter.load()  # the help center's starter articles, glossary and synonyms
     seed_demo_channels(staff["admin"])  # the official-channel registry (exdesk/trust/demo.py)
     seed_demo_messages()  # mail, a held message and a Telegram chat (exdesk/messaging/demo.py)
+    seed_demo_training(staff)  # curriculum, certificates, a path (exdesk/academy/demo.py)
     return {"staff": staff, "conversations_created": created}
 
 

@@ -84,7 +84,8 @@ class ArticleFile:
     body: str
 
 
-def parse_article(path: Path, language: str) -> ArticleFile:
+def front_matter(path: Path) -> tuple[dict[str, str], str]:
+    """The ``name: value`` lines between the leading ``---`` lines, and the text after."""
     text = path.read_text(encoding="utf-8")
     if not text.startswith("---\n"):
         raise ValueError(f"{path}: no front matter")
@@ -93,6 +94,11 @@ def parse_article(path: Path, language: str) -> ArticleFile:
     for line in header.splitlines():
         name, _, value = line.partition(":")
         meta[name.strip()] = value.strip()
+    return meta, body
+
+
+def parse_article(path: Path, language: str) -> ArticleFile:
+    meta, body = front_matter(path)
     return ArticleFile(
         key=meta["key"],
         language=language,

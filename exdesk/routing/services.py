@@ -17,6 +17,7 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from exdesk.academy import selectors as academy
 from exdesk.accounts.choices import ANSWERS_CUSTOMERS, SEES_COMPLIANCE_CASES, EscalationKind
 from exdesk.accounts.models import Team, User
 from exdesk.accounts.permissions import manages_routing, sees_compliance_cases
@@ -205,6 +206,10 @@ def _seconds(moment: dt.datetime | None) -> float:
 def agents_snapshot() -> list[engine.Agent]:
     """Online agents with what they hold now."""
     users = list(online_agents().prefetch_related("teams", "skills").select_related("presence"))
+    # A skill that has a certification counts only while the certificate is valid: read
+    # on every pass, so an expired or revoked one stops routing at once.
+    certified = academy.certified_skills([user.pk for user in users])
+    earned_only = academy.certified_skill_slugs()
     held: dict[tuple[int, bool], int] = {}
     for row in (
         Conversation.objects.filter(assignee__in=users, status__in=conversations.ROUTED_STATUSES)
@@ -218,7 +223,10 @@ def agents_snapshot() -> list[engine.Agent]:
             id=user.pk,
             teams=frozenset(team.pk for team in user.teams.all()),
             languages=frozenset(str(code).lower() for code in user.languages or ()),
-            skills=frozenset(skill.slug for skill in user.skills.all()),
+            skills=frozenset(
+                {skill.slug for skill in user.skills.all() if skill.slug not in earned_only}
+                | certified.get(user.pk, set())
+            ),
             chats=held.get((user.pk, True), 0),
             tickets=held.get((user.pk, False), 0),
             max_chats=user.max_chats,

@@ -115,6 +115,21 @@ def new_page(browser, live_server, transactional_db):
     yield make
     for context in contexts:
         context.close()
+    _wait_until_served(live_server.url)
+
+
+def _wait_until_served(base_url: str) -> None:
+    """Return once a request the browser sent before closing has been answered. The live
+    server answers one request at a time, so a request of our own is answered after it:
+    otherwise its writes can race the database flush that follows the test (a content
+    type created twice failed a teardown)."""
+    import contextlib
+    import urllib.error
+    import urllib.request
+
+    # A refusal means the server is gone: nothing of the browser's is in flight either.
+    with contextlib.suppress(urllib.error.URLError):
+        urllib.request.urlopen(f"{base_url}/robots.txt", timeout=30).close()
 
 
 def check_accessibility(page) -> None:

@@ -1,0 +1,314 @@
+"""The training academy: curriculum, question bank, exams, certificates, learning paths.
+
+Content is per language (a lesson or a question exists in ``en`` and ``zh-hans`` under the
+same key); modules, paths, exams and certifications have a name in each language.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from exdesk.accounts.choices import Language
+from exdesk.accounts.models import Skill, Team
+from exdesk.audit.models import AppendOnlyModel
+
+from .choices import AttemptState, LessonStatus, QuestionKind
+
+
+class Bilingual(models.Model):
+    """A name in both languages, shown in the reader's."""
+
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=200)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.title_en
+
+    @property
+    def title(self) -> str:
+        return self.title_zh if (get_language() or "").lower().startswith("zh") else self.title_en
+
+
+class Module(Bilingual):
+    key = models.SlugField(unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    summary_en = models.CharField(_("summary (English)"), max_length=300, blank=True)
+    summary_zh = models.CharField(_("summary (Chinese)"), max_length=300, blank=True)
+    # The routing skill this module's certification is about, if any.
+    skill = models.ForeignKey(Skill, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["position", "key"]
+        verbose_name = _("module")
+        verbose_name_plural = _("modules")
+
+    @property
+    def summary(self) -> str:
+        return (
+            self.summary_zh if (get_language() or "").lower().startswith("zh") else self.summary_en
+        )
+
+
+class Lesson(models.Model):
+    """One lesson in one language. Edits are versions; learners read the published one."""
+
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
+    key = models.SlugField()
+    language = models.CharField(max_length=10, choices=Language.choices)
+    position = models.PositiveSmallIntegerField(default=0)
+    status = models.CharField(
+        max_length=10, choices=LessonStatus.choices, default=LessonStatus.DRAFT
+    )
+    published_version = models.ForeignKey(
+        "LessonVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["module__position", "position", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "language"], name="lesson_key_per_language")
+        ]
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.language})"
+
+
+class LessonVersion(AppendOnlyModel):
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body (Markdown)"))
+    # Help-center article keys and glossary term keys the lesson links.
+    articles = models.JSONField(default=list, blank=True)
+    terms = models.JSONField(default=list, blank=True)
+    # Empty for the starter curriculum that ships with exdesk.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["lesson", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["lesson", "number"], name="lesson_version_once")
+        ]
+
+
+class Question(models.Model):
+    """One question of the bank, in one language. The answer key never leaves the server
+    before an attempt is submitted (selectors.exam_sheet shows the rest)."""
+
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="questions")
+    key = models.SlugField(max_length=80)
+    language = models.CharField(max_length=10, choices=Language.choices)
+    kind = models.CharField(max_length=12, choices=QuestionKind.choices)
+    difficulty = models.PositiveSmallIntegerField(default=2)
+    # Part of this lesson's short check (lesson key), or empty.
+    lesson_key = models.SlugField(blank=True)
+    prompt = models.TextField()
+    # Choice and scenario options; for ordering, the steps in their right order.
+    options = models.JSONField(default=list, blank=True)
+    # Indexes of the right options (single, multiple, scenario), or [true/false].
+    answer = models.JSONField(default=list, blank=True)
+    rubric = models.TextField(blank=True)
+    points = models.PositiveSmallIntegerField(default=1)
+    # Scenario: the conversation excerpt, [{"who": "customer"|"agent", "text": …}].
+    excerpt = models.JSONField(default=list, blank=True)
+    explanation = models.TextField(blank=True)
+    # The help-center article the question depends on (its key), or empty.
+    article_key = models.SlugField(blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["module__position", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "language"], name="question_key_per_language")
+        ]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.language})"
+
+
+class Certification(Bilingual):
+    """A skill at a level (e.g. deposits & withdrawals L1), earned by passing its exam."""
+
+    key = models.SlugField(unique=True)
+    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="certifications")
+    level = models.PositiveSmallIntegerField(default=1)
+    valid_days = models.PositiveIntegerField(_("valid for (days)"), default=365)
+
+    class Meta:
+        ordering = ["skill__name", "level"]
+        verbose_name = _("certification")
+        verbose_name_plural = _("certifications")
+
+
+class Exam(Bilingual):
+    """A blueprint: each attempt draws its own questions from these modules."""
+
+    key = models.SlugField(unique=True)
+    # {"module-key": number of questions drawn}; in the language of the one who sits it.
+    blueprint = models.JSONField(default=dict)
+    # Questions up to this difficulty (1–3).
+    max_difficulty = models.PositiveSmallIntegerField(default=3)
+    time_limit_minutes = models.PositiveSmallIntegerField(default=30)
+    pass_mark = models.PositiveSmallIntegerField(_("pass mark (%)"), default=80)
+    max_attempts = models.PositiveSmallIntegerField(default=3)
+    cooldown_hours = models.PositiveSmallIntegerField(default=24)
+    certification = models.ForeignKey(
+        Certification, null=True, blank=True, on_delete=models.SET_NULL, related_name="exams"
+    )
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("exam")
+        verbose_name_plural = _("exams")
+
+
+class Attempt(models.Model):
+    """One sitting of an exam. ``items`` fixes what was drawn and the order its options
+    are shown in; the clock is the server's (``deadline``)."""
+
+    exam = models.ForeignKey(Exam, on_delete=models.PROTECT, related_name="attempts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exam_attempts"
+    )
+    language = models.CharField(max_length=10, choices=Language.choices, default=Language.EN)
+    state = models.CharField(
+        max_length=20, choices=AttemptState.choices, default=AttemptState.IN_PROGRESS
+    )
+    started_at = models.DateTimeField()
+    deadline = models.DateTimeField()
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    # [{"question": id, "order": [option indexes in the order shown]}]
+    items = models.JSONField(default=list)
+    # {"<question id>": answer as shown (indexes into the shown order, bool, or text)}
+    answers = models.JSONField(default=dict, blank=True)
+    # {"<question id>": points earned}; short answers appear once a trainer graded them.
+    marks = models.JSONField(default=dict, blank=True)
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    max_score = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["user", "exam", "state"], name="attempt_user_exam")]
+
+    def __str__(self) -> str:
+        return f"{self.exam.key} #{self.pk}"
+
+    @property
+    def percent(self) -> int | None:
+        if self.score is None or not self.max_score:
+            return None
+        return round(100 * self.score / self.max_score)
+
+
+class Certificate(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates"
+    )
+    certification = models.ForeignKey(
+        Certification, on_delete=models.PROTECT, related_name="certificates"
+    )
+    attempt = models.ForeignKey(Attempt, null=True, blank=True, on_delete=models.SET_NULL)
+    granted_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoke_reason = models.CharField(max_length=300, blank=True)
+    # Reminded once before it expires.
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-granted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.certification.key} → {self.user}"
+
+
+class LearningPath(Bilingual):
+    """Modules (their lessons) and exams in order, for a role: onboarding, security …"""
+
+    key = models.SlugField(unique=True)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("learning path")
+        verbose_name_plural = _("learning paths")
+
+
+class PathStep(models.Model):
+    path = models.ForeignKey(LearningPath, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField()
+    module = models.ForeignKey(Module, null=True, blank=True, on_delete=models.CASCADE)
+    exam = models.ForeignKey(Exam, null=True, blank=True, on_delete=models.CASCADE)
+
+    class Meta:
+        ordering = ["path", "position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(module__isnull=False) | models.Q(exam__isnull=False),
+                name="path_step_has_content",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path.key} {self.position}"
+
+
+class Assignment(models.Model):
+    """A path given to one agent (a team's assignment makes one per member)."""
+
+    path = models.ForeignKey(LearningPath, on_delete=models.CASCADE, related_name="assignments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="training"
+    )
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL)
+    due_at = models.DateTimeField(null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    overdue_notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["path", "user"], name="one_assignment_per_path")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path.key} → {self.user}"
+
+
+class LessonCompletion(models.Model):
+    """An agent finished a lesson (read it and passed its check)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lessons_done"
+    )
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="completions")
+    version = models.PositiveIntegerField()
+    check_score = models.PositiveSmallIntegerField()
+    check_total = models.PositiveSmallIntegerField()
+    completed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "lesson"], name="lesson_done_once")]
+
+    def __str__(self) -> str:
+        return f"{self.lesson} ✓ {self.user}"

@@ -1,0 +1,263 @@
+"""What the academy's pages read. ``exam_sheet`` is the only way a question reaches an
+exam page, and it carries no answer key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils import timezone
+
+from .choices import AttemptState
+from .models import (
+    Assignment,
+    Attempt,
+    Certificate,
+    Certification,
+    Exam,
+    LearningPath,
+    Lesson,
+    LessonCompletion,
+    Question,
+)
+
+
+@dataclass
+class SheetItem:
+    """One question as the candidate sees it: options in the attempt's order, and the
+    answer saved so far. No ``answer``, ``rubric`` or ``explanation`` fields."""
+
+    number: int
+    question_id: int
+    kind: str
+    prompt: str
+    options: list[str]
+    excerpt: list[dict]
+    points: int
+    saved: object = None
+
+
+def exam_sheet(attempt: Attempt) -> list[SheetItem]:
+    questions = Question.objects.in_bulk([item["question"] for item in attempt.items])
+    sheet = []
+    for number, item in enumerate(attempt.items, 1):
+        question = questions[item["question"]]
+        sheet.append(
+            SheetItem(
+                number=number,
+                question_id=question.pk,
+                kind=question.kind,
+                prompt=question.prompt,
+                options=[question.options[i] for i in item["order"]],
+                excerpt=list(question.excerpt or []),
+                points=question.points if question.kind == "text" else 1,
+                saved=attempt.answers.get(str(question.pk)),
+            )
+        )
+    return sheet
+
+
+def valid_certificates(now=None):
+    now = now or timezone.now()
+    return Certificate.objects.filter(revoked_at__isnull=True, expires_at__gt=now)
+
+
+def certified_skills(user_ids, now=None) -> dict[int, set[str]]:
+    """Skill slugs each user holds a valid certificate for."""
+    held: dict[int, set[str]] = {}
+    rows = valid_certificates(now).filter(user__in=list(user_ids))
+    for user_id, slug in rows.values_list("user", "certification__skill__slug"):
+        held.setdefault(user_id, set()).add(slug)
+    return held
+
+
+def certified_skill_slugs() -> set[str]:
+    """Skills that are earned by certification: for these, routing trusts only a valid
+    certificate, not a skill ticked on the staff form."""
+    return set(Certification.objects.values_list("skill__slug", flat=True))
+
+
+@dataclass
+class PathProgress:
+    lessons_done: int = 0
+    lessons_total: int = 0
+    exams_passed: int = 0
+    exams_total: int = 0
+    steps: list[dict] = field(default_factory=list)
+
+    @property
+    def done(self) -> bool:
+        return (self.lessons_done, self.exams_passed) == (self.lessons_total, self.exams_total)
+
+    @property
+    def percent(self) -> int:
+        total = self.lessons_total + self.exams_total
+        return round(100 * (self.lessons_done + self.exams_passed) / total) if total else 100
+
+
+def path_progress(path: LearningPath, user, language: str | None = None) -> PathProgress:
+    """How far ``user`` is along ``path``: its modules' lessons (in the user's language,
+    else English) and its exams."""
+    language = language or _language_of(user)
+    progress = PathProgress()
+    done_keys = set(
+        LessonCompletion.objects.filter(user=user).values_list("lesson__key", flat=True)
+    )
+    passed = set(
+        Attempt.objects.filter(user=user, state=AttemptState.PASSED).values_list(
+            "exam_id", flat=True
+        )
+    )
+    for step in path.steps.select_related("module", "exam"):
+        if step.module is not None:
+            lessons = lessons_of(step.module, language)
+            done = [lesson for lesson in lessons if lesson.key in done_keys]
+            progress.lessons_total += len(lessons)
+            progress.lessons_done += len(done)
+            progress.steps.append(
+                {"module": step.module, "lessons": lessons, "done": {x.key for x in done}}
+            )
+        if step.exam is not None:
+            progress.exams_total += 1
+            progress.exams_passed += step.exam_id in passed
+            progress.steps.append({"exam": step.exam, "passed": step.exam_id in passed})
+    return progress
+
+
+def _language_of(user) -> str:
+    languages = [str(code).lower() for code in (user.languages or [])]
+    return "zh-hans" if languages[:1] == ["zh-hans"] else "en"
+
+
+def lessons_of(module, language: str) -> list[Lesson]:
+    """The module's published lessons in ``language``, in order (English where a lesson
+    has no version in that language)."""
+    published = Lesson.objects.filter(module=module, published_version__isnull=False)
+    lessons = list(published.filter(Q(language=language) | Q(language="en")).order_by("position"))
+    chosen: dict[str, Lesson] = {}
+    for lesson in lessons:
+        if lesson.key not in chosen or lesson.language == language:
+            chosen[lesson.key] = lesson
+    return sorted(chosen.values(), key=lambda lesson: lesson.position)
+
+
+def assignments_of(user):
+    return Assignment.objects.filter(user=user).select_related("path").order_by("due_at", "id")
+
+
+def exams_for(user):
+    return Exam.objects.select_related("certification").order_by("key")
+
+
+def lesson_for_reader(key: str, language: str) -> Lesson | None:
+    """The published lesson in the reader's language, else in English."""
+    found = {
+        lesson.language: lesson
+        for lesson in Lesson.objects.filter(key=key, published_version__isnull=False)
+        .select_related("published_version", "module")
+        .filter(Q(language=language) | Q(language="en"))
+    }
+    return found.get(language) or found.get("en")
+
+
+def lesson_articles(language: str, keys: list[str]) -> list[tuple[str, str]]:
+    """(title, address) of the live help-center articles a lesson links: public ones on
+    the help center, staff-only ones in the console."""
+    from django.urls import reverse
+
+    from exdesk.helpcenter.selectors import article_url, live_articles
+
+    found = {
+        a.slug: a
+        for a in live_articles(language, include_internal=True)
+        .filter(slug__in=keys)
+        .select_related("live_version", "section__category")
+    }
+    links = []
+    for key in keys:
+        article = found.get(key)
+        if article is None:
+            continue
+        public = article.visibility == "public" and not article.section.category.internal
+        url = (
+            article_url(language, key)
+            if public
+            else reverse("helpcenter_console:article", args=[article.pk])
+        )
+        links.append((article.live_version.title, url))
+    return links
+
+
+def lesson_done(user, lesson: Lesson) -> bool:
+    return LessonCompletion.objects.filter(user=user, lesson=lesson).exists()
+
+
+def exam_by_key(key: str) -> Exam:
+    from django.http import Http404
+
+    exam = Exam.objects.filter(key=key).first()
+    if exam is None:
+        raise Http404
+    return exam
+
+
+def attempt_of(user, pk: int) -> Attempt:
+    """The user's own attempt; anyone else's is not found."""
+    from django.http import Http404
+
+    attempt = Attempt.objects.select_related("exam").filter(pk=pk, user=user).first()
+    if attempt is None:
+        raise Http404
+    return attempt
+
+
+def certificates_of(user):
+    return Certificate.objects.filter(user=user).select_related("certification")
+
+
+def exam_rows(user) -> list[dict]:
+    """Each exam with where ``user`` stands: an attempt in progress, the best result,
+    when they may try again."""
+    from django.core.exceptions import PermissionDenied
+
+    from .services import next_attempt_at
+
+    attempts: dict[int, list[Attempt]] = {}
+    for attempt in Attempt.objects.filter(user=user).order_by("started_at"):
+        attempts.setdefault(attempt.exam_id, []).append(attempt)
+    rows = []
+    for exam in Exam.objects.select_related("certification").order_by("key"):
+        mine = attempts.get(exam.pk, [])
+        try:
+            ready_at, blocked = next_attempt_at(user, exam), False
+        except PermissionDenied:
+            ready_at, blocked = None, True
+        rows.append(
+            {
+                "exam": exam,
+                "current": next((a for a in mine if a.state == AttemptState.IN_PROGRESS), None),
+                "last": mine[-1] if mine else None,
+                "ready_at": ready_at,
+                "blocked": blocked,
+            }
+        )
+    return rows
+
+
+def all_certificates():
+    return Certificate.objects.select_related("user", "certification").order_by("expires_at", "id")
+
+
+def certificate(pk: int) -> Certificate:
+    from django.http import Http404
+
+    found = Certificate.objects.filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def attempts_awaiting_grading():
+    return Attempt.objects.filter(state=AttemptState.AWAITING_GRADING).select_related(
+        "exam", "user"
+    )

@@ -1,0 +1,192 @@
+"""The academy in the console: my training, lessons with their check, exams, and the
+trainer's page (assign paths, revoke certificates). Thin: parse, call, render."""
+
+from __future__ import annotations
+
+import math
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from exdesk.accounts.decorators import require_permission, staff_required
+from exdesk.accounts.permissions import trains
+from exdesk.helpcenter import rendering
+
+from . import selectors, services
+from .choices import AttemptState, QuestionKind
+from .forms import AssignPathForm, RevokeForm
+
+
+def _language(request) -> str:
+    return "zh-hans" if (get_language() or "").lower().startswith("zh") else "en"
+
+
+@staff_required
+def my_training(request):
+    user = request.user
+    language = _language(request)
+    assignments = [
+        {"assignment": a, "progress": selectors.path_progress(a.path, user, language)}
+        for a in selectors.assignments_of(user)
+    ]
+    return render(
+        request,
+        "academy/my_training.html",
+        {
+            "assignments": assignments,
+            "certificates": selectors.certificates_of(user),
+            "exams": selectors.exam_rows(user),
+            "now": timezone.now(),
+            "can_train": trains(user),
+        },
+    )
+
+
+@staff_required
+def lesson(request, key: str):
+    found = selectors.lesson_for_reader(key, _language(request))
+    if found is None:
+        raise Http404
+    result = None
+    questions = list(services.lesson_check(found))
+    if request.method == "POST":
+        answers = _check_answers(request.POST, questions)
+        result = services.check_lesson(request.user, found, answers)
+    version = found.published_version
+    return render(
+        request,
+        "academy/lesson.html",
+        {
+            "lesson": found,
+            "version": version,
+            "body": rendering.render(version.body).html,
+            "articles": selectors.lesson_articles(found.language, version.articles),
+            "questions": questions,
+            "result": result,
+            "done": selectors.lesson_done(request.user, found),
+        },
+    )
+
+
+def _check_answers(data, questions) -> dict[int, object]:
+    answers: dict[int, object] = {}
+    for question in questions:
+        name = f"q{question.pk}"
+        if question.kind == QuestionKind.MULTIPLE:
+            values = data.getlist(name)
+            answers[question.pk] = sorted(int(v) for v in values if v.isdigit())
+        elif question.kind == QuestionKind.TRUE_FALSE and data.get(name) in ("true", "false"):
+            answers[question.pk] = data.get(name) == "true"
+        elif data.get(name, "").isdigit():
+            answers[question.pk] = int(data[name])
+    return answers
+
+
+@require_POST
+@staff_required
+def start_exam(request, key: str):
+    exam = selectors.exam_by_key(key)
+    try:
+        attempt = services.start_attempt(request.user, exam, _language(request))
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return redirect("academy:mine")
+    return redirect("academy:attempt", attempt.pk)
+
+
+@staff_required
+def attempt(request, pk: int):
+    found = selectors.attempt_of(request.user, pk)
+    found = services.finish_if_overdue(found)
+    if found.state != AttemptState.IN_PROGRESS:
+        return render(request, "academy/attempt_result.html", {"attempt": found})
+    sheet = selectors.exam_sheet(found)
+    if request.method == "POST":
+        answers = _sheet_answers(request.POST, sheet)
+        try:
+            services.save_answers(found.pk, request.user, answers)
+            if "submit" in request.POST:
+                services.submit_attempt(found.pk, request.user)
+            else:
+                messages.success(request, _("Your answers are saved."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("academy:attempt", found.pk)
+    return render(
+        request,
+        "academy/attempt.html",
+        {
+            "attempt": found,
+            "sheet": sheet,
+            "minutes_left": max(
+                0, math.ceil((found.deadline - timezone.now()).total_seconds() / 60)
+            ),
+        },
+    )
+
+
+def _sheet_answers(data, sheet) -> dict[int, object]:
+    """What the form says, per question; unanswered questions are left out."""
+    answers: dict[int, object] = {}
+    for item in sheet:
+        name = f"q{item.question_id}"
+        if item.kind == QuestionKind.MULTIPLE:
+            if data.getlist(name):
+                answers[item.question_id] = data.getlist(name)
+        elif item.kind == QuestionKind.ORDERING:
+            ranks = [data.get(f"{name}-{n}", "") for n in range(len(item.options))]
+            if all(r.isdigit() for r in ranks):
+                # Each shown step got a rank 1..n: the answer lists shown steps by rank.
+                by_rank = sorted(range(len(ranks)), key=lambda n: int(ranks[n]))
+                if sorted(int(r) for r in ranks) == list(range(1, len(ranks) + 1)):
+                    answers[item.question_id] = by_rank
+        elif data.get(name, "") != "":
+            answers[item.question_id] = data.get(name)
+    return answers
+
+
+@require_permission(trains)
+def trainer(request):
+    assign_form = AssignPathForm(request.POST or None, prefix="assign")
+    if request.method == "POST" and assign_form.is_valid():
+        data = assign_form.cleaned_data
+        users = list(data["users"])
+        if data["team"] is not None:
+            users += list(data["team"].members.filter(is_active=True))
+        done = services.assign_path(
+            data["path"], users, due_at=data["due_at"], team=data["team"], by=request.user
+        )
+        messages.success(request, _("The path was assigned to %(n)d people.") % {"n": len(done)})
+        return redirect("academy:trainer")
+    return render(
+        request,
+        "academy/trainer.html",
+        {
+            "assign_form": assign_form,
+            "certificates": selectors.all_certificates(),
+            "revoke_form": RevokeForm(),
+            "now": timezone.now(),
+            "awaiting": selectors.attempts_awaiting_grading(),
+        },
+    )
+
+
+@require_POST
+@require_permission(trains)
+def revoke(request, pk: int):
+    form = RevokeForm(request.POST)
+    certificate = selectors.certificate(pk)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Say why the certificate is revoked."))
+        services.revoke_certificate(certificate, request.user, form.cleaned_data["reason"])
+        messages.success(request, _("The certificate is revoked."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("academy:trainer")
