@@ -18,7 +18,16 @@ from exdesk.helpcenter.starter import front_matter
 
 from . import services
 from .choices import QuestionKind
-from .models import Certification, Exam, LearningPath, Lesson, Module, PathStep, Question
+from .models import (
+    Certification,
+    Exam,
+    LearningPath,
+    Lesson,
+    Module,
+    PathStep,
+    Question,
+    Scenario,
+)
 
 STARTER_DIR = Path(__file__).resolve().parent / "starter"
 FILE_LANGUAGES = {"en": "en", "zh-Hans": "zh-hans"}
@@ -97,10 +106,46 @@ def question_fields(table: dict) -> dict:
     }
 
 
+def scenario_files() -> list[tuple[str, dict]]:
+    """(language, scenario table) for every starter drill scenario."""
+    found = []
+    for folder, language in FILE_LANGUAGES.items():
+        for path in sorted((STARTER_DIR / "scenarios" / folder).glob("*.toml")):
+            with path.open("rb") as handle:
+                found.append((language, tomllib.load(handle)))
+    return found
+
+
+def scenario_fields(table: dict) -> dict:
+    persona = dict(table["persona"])
+    return {
+        "title": table["title"],
+        "difficulty": int(table.get("difficulty", 2)),
+        "traps": list(table.get("traps", [])),
+        "opening": persona.pop("opening", table.get("opening", "")),
+        "persona": persona,
+        "facts": dict(table.get("facts", {})),
+        "script": {
+            "reveal": table.get("reveal", []),
+            "step": table.get("step", []),
+            "ignored": table.get("ignored", {}),
+            "trap": table.get("trap", {}),
+        },
+        "rubric": dict(table.get("rubric", {})),
+    }
+
+
 @transaction.atomic
 def load_starter_academy() -> dict:
     """Create what is missing; returns counts of what was created."""
-    created = {"modules": 0, "lessons": 0, "questions": 0, "exams": 0, "paths": 0}
+    created = {
+        "modules": 0,
+        "lessons": 0,
+        "questions": 0,
+        "exams": 0,
+        "paths": 0,
+        "scenarios": 0,
+    }
     curriculum = _toml("curriculum.toml")["module"]
     plan = _toml("exams.toml")
     skills = {}
@@ -189,4 +234,11 @@ def load_starter_academy() -> dict:
                 PathStep(path=path, position=n, **step) for n, step in enumerate(steps)
             )
             created["paths"] += 1
+    for language, table in scenario_files():
+        _scenario, is_new = Scenario.objects.get_or_create(
+            key=table["key"],
+            language=language,
+            defaults={"module": modules.get(table.get("module", "")), **scenario_fields(table)},
+        )
+        created["scenarios"] += is_new
     return created

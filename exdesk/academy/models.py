@@ -312,3 +312,67 @@ class LessonCompletion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lesson} ✓ {self.user}"
+
+
+class Scenario(models.Model):
+    """A simulated customer for a drill: persona, hidden facts, and the script it answers
+    from (``script`` holds the reveals, steps, ignored lines and the trap)."""
+
+    key = models.SlugField()
+    language = models.CharField(max_length=10, choices=Language.choices)
+    module = models.ForeignKey(Module, null=True, blank=True, on_delete=models.SET_NULL)
+    title = models.CharField(_("title"), max_length=200)
+    difficulty = models.PositiveSmallIntegerField(default=2)
+    traps = models.JSONField(default=list, blank=True)
+    persona = models.JSONField(default=dict)
+    opening = models.TextField()
+    facts = models.JSONField(default=dict)
+    script = models.JSONField(default=dict)
+    rubric = models.JSONField(default=dict)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["language", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "language"], name="scenario_key_per_language")
+        ]
+        verbose_name = _("drill scenario")
+        verbose_name_plural = _("drill scenarios")
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.language})"
+
+
+class DrillRun(models.Model):
+    """A trainee serving a scenario's customer, in a conversation marked as training."""
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.PROTECT, related_name="runs")
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drills"
+    )
+    conversation = models.OneToOneField(
+        "conversations.Conversation", on_delete=models.CASCADE, related_name="drill"
+    )
+    mood = models.CharField(max_length=10, default="calm")
+    turns = models.PositiveSmallIntegerField(default=0)  # the trainee's replies so far
+    revealed = models.JSONField(default=list, blank=True)  # fact names given
+    trap_sprung = models.BooleanField(default=False)
+    resolved = models.BooleanField(default=False)  # a step marked done was reached
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # {"criterion": {"passed": bool, "detail": str}}, the automatic scoring.
+    marks = models.JSONField(default=dict, blank=True)
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    passed = models.BooleanField(null=True)
+    # A trainer's review of the transcript: points added or taken, and why.
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    review_comment = models.TextField(blank=True)
+    review_adjustment = models.SmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.scenario.key} → {self.trainee}"

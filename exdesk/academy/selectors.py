@@ -14,11 +14,13 @@ from .models import (
     Attempt,
     Certificate,
     Certification,
+    DrillRun,
     Exam,
     LearningPath,
     Lesson,
     LessonCompletion,
     Question,
+    Scenario,
 )
 
 
@@ -261,3 +263,36 @@ def attempts_awaiting_grading():
     return Attempt.objects.filter(state=AttemptState.AWAITING_GRADING).select_related(
         "exam", "user"
     )
+
+
+def scenarios_for(language: str):
+    return Scenario.objects.filter(language=language, active=True).order_by("difficulty", "key")
+
+
+def scenario(pk: int) -> Scenario:
+    from django.http import Http404
+
+    found = Scenario.objects.filter(pk=pk, active=True).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def drills_of(user):
+    return DrillRun.objects.filter(trainee=user).select_related("scenario")[:50]
+
+
+def drill_for(user, pk: int, can_review: bool) -> DrillRun:
+    """The trainee's own run, or any run for a trainer; nobody else's."""
+    from django.http import Http404
+
+    run = DrillRun.objects.select_related("scenario", "conversation").filter(pk=pk).first()
+    if run is None or not (run.trainee_id == user.pk or can_review):
+        raise Http404
+    return run
+
+
+def drills_to_review():
+    return DrillRun.objects.filter(
+        finished_at__isnull=False, reviewed_by__isnull=True
+    ).select_related("scenario", "trainee")[:50]

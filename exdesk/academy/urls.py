@@ -12,4 +12,9 @@ urlpatterns = [
     path("attempts/<int:pk>/", views.attempt, name="attempt"),
     path("trainer/", views.trainer, name="trainer"),
     path("certificates/<int:pk>/revoke/", views.revoke, name="revoke"),
+    path("drills/", views.drill_list, name="drills"),
+    path("drills/start/<int:pk>/", views.start_drill, name="start_drill"),
+    path("drills/<int:pk>/", views.drill, name="drill"),
+    path("drills/<int:pk>/finish/", views.finish_drill, name="finish_drill"),
+    path("drills/<int:pk>/review/", views.review_drill, name="review_drill"),
 ]

@@ -18,7 +18,7 @@ from exdesk.accounts.decorators import require_permission, staff_required
 from exdesk.accounts.permissions import trains
 from exdesk.helpcenter import rendering
 
-from . import selectors, services
+from . import drills, selectors, services
 from .choices import AttemptState, QuestionKind
 from .forms import AssignPathForm, RevokeForm
 
@@ -173,6 +173,7 @@ def trainer(request):
             "revoke_form": RevokeForm(),
             "now": timezone.now(),
             "awaiting": selectors.attempts_awaiting_grading(),
+            "drills": selectors.drills_to_review(),
         },
     )
 
@@ -190,3 +191,58 @@ def revoke(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("academy:trainer")
+
+
+@staff_required
+def drill_list(request):
+    return render(
+        request,
+        "academy/drills.html",
+        {
+            "scenarios": selectors.scenarios_for(_language(request)),
+            "mine": selectors.drills_of(request.user),
+        },
+    )
+
+
+@require_POST
+@staff_required
+def start_drill(request, pk: int):
+    run = drills.start_drill(request.user, selectors.scenario(pk))
+    return redirect("conversations:detail", run.conversation_id)
+
+
+@staff_required
+def drill(request, pk: int):
+    run = selectors.drill_for(request.user, pk, trains(request.user))
+    return render(
+        request,
+        "academy/drill.html",
+        {
+            "run": run,
+            "marks": sorted(run.marks.items()),
+            "is_trainee": run.trainee_id == request.user.pk,
+            "can_review": trains(request.user) and run.trainee_id != request.user.pk,
+        },
+    )
+
+
+@require_POST
+@staff_required
+def finish_drill(request, pk: int):
+    run = selectors.drill_for(request.user, pk, can_review=False)
+    drills.finish_drill(run)
+    return redirect("academy:drill", run.pk)
+
+
+@require_POST
+@require_permission(trains)
+def review_drill(request, pk: int):
+    run = selectors.drill_for(request.user, pk, can_review=True)
+    try:
+        adjustment = int(request.POST.get("adjustment") or 0)
+        drills.review_drill(run, request.user, request.POST.get("comment", ""), adjustment)
+        messages.success(request, _("The review is saved."))
+    except (ValueError, ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    return redirect("academy:drill", run.pk)

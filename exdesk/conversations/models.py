@@ -121,6 +121,9 @@ class Conversation(models.Model):
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
     rating_comment = models.TextField(_("rating comment"), blank=True)
 
+    # A drill of the training academy: the trainee's alone, in no queue, SLA or report.
+    training = models.BooleanField(default=False, db_index=True)
+
     # Not a column: the first message's event, on the instance do_create_conversation
     # returns, so a caller that records it (the mail it came from) needs no query.
     opening_event: Event | None = None

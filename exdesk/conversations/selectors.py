@@ -14,6 +14,7 @@ from exdesk.accounts.permissions import (
     knows_of_compliance_cases,
     sees_all_conversations,
     sees_compliance_cases,
+    trains,
 )
 from exdesk.core import fulltext
 from exdesk.customers.models import Customer
@@ -26,6 +27,9 @@ def visible_conversations(user: User) -> QuerySet[Conversation]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Conversation.objects.none()
     conversations = Conversation.objects.all()
+    if not trains(user):
+        # A drill is the trainee's, and the trainers'.
+        conversations = conversations.filter(Q(training=False) | Q(assignee=user))
     if not sees_compliance_cases(user):
         # Whatever else the role sees: a compliance case is the compliance officers'.
         conversations = conversations.filter(restricted=False)
@@ -139,10 +143,11 @@ def find_assignable(conversation: Conversation, username: str) -> User | None:
 def visible_customers(user: User) -> QuerySet[Customer]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Customer.objects.none()
+    customers = Customer.objects.filter(simulated=False)  # drills' customers are not
     if sees_all_conversations(user):
-        return Customer.objects.all()
+        return customers
     visible = visible_conversations(user).filter(customer=OuterRef("pk"))
-    return Customer.objects.filter(Exists(visible))
+    return customers.filter(Exists(visible))
 
 
 def access_customer(user: User, pk) -> Customer:
@@ -208,7 +213,9 @@ class InboxFilters:
 
 
 def inbox(user: User, filters: InboxFilters) -> QuerySet[Conversation]:
-    conversations = visible_conversations(user)
+    # Drills stay out of everyone's lists but the trainee's (trainers open them from
+    # the academy's pages).
+    conversations = visible_conversations(user).filter(Q(training=False) | Q(assignee=user))
     if filters.view == "mine":
         conversations = conversations.filter(assignee=user)
     elif filters.view == "unassigned":

@@ -385,9 +385,11 @@ def do_create_conversation(
     client_id: str | None = None,
     tracking_token: str | None = None,
     context_note: str = "",
+    training_for: User | None = None,
 ) -> Conversation:
     """``context_note``: where the customer came from (a help-center article), kept as an
-    internal note for the agent."""
+    internal note for the agent. ``training_for``: a drill of the academy, assigned to
+    that trainee at once; no SLA clock, triage, bot, routing or mail."""
     subject = (subject or "").strip()
     if not subject:
         raise ValidationError({"subject": _("Give your request a subject.")})
@@ -413,6 +415,9 @@ def do_create_conversation(
                 team=category.team if category else None,
                 priority=priority or (category.default_priority if category else Priority.P2),
                 external_key=external_key or None,
+                training=training_for is not None,
+                assignee=training_for,
+                bot_state=BOT_HANDED_OVER if training_for is not None else "",
                 **({"tracking_token": tracking_token} if tracking_token else {}),
                 **case_fields,
             )
@@ -430,12 +435,13 @@ def do_create_conversation(
         conversation.opening_event = event
         if context_note:
             _append(conversation, EventKind.INTERNAL_NOTE, body=context_note[:1000])
-        _sla().conversation_opened(conversation)
         if masked.found:
             _secret_shared(conversation, masked)
-        _after_commit(_triage, event.pk)
-        if channel not in BOT_CHANNELS or not settings.ASSISTANT_BOT_ENABLED:
-            _after_commit(_route)  # a chat is routed once the bot has had its turn
+        if training_for is None:
+            _sla().conversation_opened(conversation)
+            _after_commit(_triage, event.pk)
+            if channel not in BOT_CHANNELS or not settings.ASSISTANT_BOT_ENABLED:
+                _after_commit(_route)  # a chat is routed once the bot has had its turn
         plainsql.insert(
             SearchDocument(
                 conversation=conversation,
@@ -443,7 +449,7 @@ def do_create_conversation(
                 indexed_seq=event.seq,
             )
         )
-        if notify_customer and customer.email:
+        if notify_customer and customer.email and training_for is None:
             from .tasks import notify_customer_received
 
             _after_commit(notify_customer_received, conversation.pk)
@@ -640,6 +646,10 @@ def do_reply(
             from .tasks import notify_customer_of_reply
 
             _after_commit(notify_customer_of_reply, event.pk)
+        if conv.training:
+            from exdesk.academy.tasks import drill_turn
+
+            _after_commit(drill_turn, event.pk)  # the simulated customer answers
         return event
 
     return _once(conversation, client_id, lambda: _with_files(work, uploads))

@@ -25,6 +25,8 @@ class Customer(models.Model):
     kyc_level = models.PositiveSmallIntegerField(
         _("KYC level"), choices=KycLevel.choices, default=KycLevel.NONE
     )
+    # The customer of a training drill: in no customer list or search.
+    simulated = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -39,10 +39,21 @@ def find_or_create_customer(
 
 
 def create_customer(
-    *, uid: str = "", email: str = "", display_name: str = "", language: str = "en"
+    *,
+    uid: str = "",
+    email: str = "",
+    display_name: str = "",
+    language: str = "en",
+    simulated: bool = False,
 ) -> Customer:
     return plainsql.insert(
-        Customer(uid=uid or None, email=email, display_name=display_name, language=language)
+        Customer(
+            uid=uid or None,
+            email=email,
+            display_name=display_name,
+            language=language,
+            simulated=simulated,
+        )
     )
 
 

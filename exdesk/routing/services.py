@@ -212,7 +212,9 @@ def agents_snapshot() -> list[engine.Agent]:
     earned_only = academy.certified_skill_slugs()
     held: dict[tuple[int, bool], int] = {}
     for row in (
-        Conversation.objects.filter(assignee__in=users, status__in=conversations.ROUTED_STATUSES)
+        Conversation.objects.filter(
+            assignee__in=users, status__in=conversations.ROUTED_STATUSES, training=False
+        )
         .values("assignee", "channel")
         .annotate(n=Count("id"))
     ):

@@ -108,9 +108,11 @@ def _policy_of(conversation_id: int) -> tuple[SlaPolicy | None, str]:
     """The policy a conversation falls under now, and its status."""
     row = (
         Conversation.objects.filter(pk=conversation_id)
-        .values("priority", "channel", "status", "customer__vip_tier")
+        .values("priority", "channel", "status", "customer__vip_tier", "training")
         .get()
     )
+    if row["training"]:
+        return None, row["status"]  # a drill: no clock, no target
     policy = policy_for(row["priority"], row["customer__vip_tier"] or 0, row["channel"])
     return policy, row["status"]
 

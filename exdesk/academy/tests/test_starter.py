@@ -96,3 +96,22 @@ def test_scenario_files_parse():
             with path.open("rb") as handle:
                 scenario = tomllib.load(handle)
             assert scenario["key"] == path.stem
+
+
+def test_twenty_scenarios_in_each_language_with_their_facts_asked_for():
+    scenarios = loader.scenario_files()
+    per_language = Counter(language for language, _t in scenarios)
+    assert per_language["en"] >= 20 and per_language["zh-hans"] >= 20
+    traps = Counter()
+    for language, table in scenarios:
+        fields = loader.scenario_fields(table)
+        assert fields["opening"], table["key"]
+        revealed = {r["fact"] for r in fields["script"]["reveal"]}
+        assert set(fields["rubric"].get("must_ask", [])) <= revealed, table["key"]
+        assert any(step.get("done") for step in fields["script"]["step"]), table["key"]
+        if fields["traps"]:
+            assert fields["script"]["trap"].get("say"), table["key"]
+        traps.update((language, trap) for trap in fields["traps"])
+    for language in LANGUAGES:
+        for trap in ("seed_phrase_offer", "skip_kyc", "public_threat", "vip_crash", "tipping_off"):
+            assert traps[(language, trap)] >= 1, (language, trap)

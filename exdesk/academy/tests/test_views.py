@@ -86,3 +86,35 @@ def test_a_trainer_assigns_a_path_to_a_team(module, trainer):
     )
     assert response.status_code == 302
     assert set(Assignment.objects.values_list("user", flat=True)) == {m.pk for m in members}
+
+
+def test_a_drill_is_started_from_the_list_and_served_in_the_console(trainee, trainer):
+    from exdesk.academy import loader
+    from exdesk.academy.models import DrillRun
+
+    loader.load_starter_academy()
+    client = client_of(trainee)
+    page = client.get("/console/training/drills/")
+    assert page.status_code == 200
+    scenario = page.context["scenarios"][0]
+    started = client.post(f"/console/training/drills/start/{scenario.pk}/")
+    run = DrillRun.objects.get(trainee=trainee)
+    assert (
+        started.url == f"/console/{run.conversation_id}/" or str(run.conversation_id) in started.url
+    )
+    conversation_page = client.get(started.url).content.decode()
+    assert "Training drill" in conversation_page and scenario.opening[:40] in conversation_page
+    assert (
+        client_of(testing.staff("someone")).get(f"/console/training/drills/{run.pk}/").status_code
+        == 404
+    )
+    client.post(f"/console/training/drills/{run.pk}/finish/")
+    run.refresh_from_db()
+    assert run.finished_at is not None and run.passed is False
+    review = client_of(trainer).post(
+        f"/console/training/drills/{run.pk}/review/",
+        {"comment": "Ask for the UID.", "adjustment": "5"},
+    )
+    assert review.status_code == 302
+    run.refresh_from_db()
+    assert run.review_comment == "Ask for the UID."

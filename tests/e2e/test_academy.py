@@ -1,0 +1,199 @@
+"""The academy in a real browser: a trainer assigns the onboarding path; the trainee reads
+a lesson and passes its check, fails the exam, waits out the cooldown (time travel),
+passes, and the certificate sends them the conversations that need the skill until it
+expires. axe-core on every page."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from exdesk import testing
+from exdesk.academy import services
+from exdesk.academy.models import (
+    Attempt,
+    Certificate,
+    Certification,
+    Exam,
+    LearningPath,
+    Lesson,
+    Module,
+    PathStep,
+    Question,
+)
+from exdesk.accounts.choices import Role
+from exdesk.accounts.models import Skill
+from exdesk.assistant.models import Intent
+from exdesk.conversations import services as conversations
+from exdesk.routing import services as routing
+
+from .conftest import check_accessibility, sign_in_with_session
+
+pytestmark = pytest.mark.browser
+
+QUESTIONS = [
+    (
+        "single",
+        "What does support ask for first?",
+        ["The TxID", "The 2FA code", "The password"],
+        [0],
+    ),
+    ("multiple", "Which are secrets?", ["Seed phrase", "UID", "Private key"], [0, 2]),
+    ("true_false", "Support may ask for a seed phrase to verify a wallet.", [], [False]),
+    ("ordering", "Put the stolen-account steps in order.", ["Freeze", "Verify", "Escalate"], []),
+]
+
+
+@pytest.fixture
+def academy(transactional_db):
+    skill = Skill.objects.create(slug="security", name="Account security")
+    module = Module.objects.create(key="account-security", title_en="Security", title_zh="安全")
+    lesson = Lesson.objects.create(module=module, key="fake-support", language="en")
+    services.publish_lesson(
+        lesson, title="Fake support", body="## Who we are\n\nSupport never asks for secrets."
+    )
+    Question.objects.create(
+        module=module,
+        key="check-1",
+        language="en",
+        kind="true_false",
+        prompt="Support never asks for your password.",
+        answer=[True],
+        lesson_key="fake-support",
+    )
+    for n, (kind, prompt, options, answer) in enumerate(QUESTIONS):
+        Question.objects.create(
+            module=module,
+            key=f"exam-{n}",
+            language="en",
+            kind=kind,
+            prompt=prompt,
+            options=options,
+            answer=answer,
+        )
+    certification = Certification.objects.create(
+        key="security-l1", skill=skill, title_en="Security L1", title_zh="安全 L1", valid_days=180
+    )
+    exam = Exam.objects.create(
+        key="security-l1",
+        title_en="Security L1 exam",
+        title_zh="安全 L1 考试",
+        # Five questions: the lesson's check question is in the module's bank too.
+        blueprint={module.key: 5},
+        pass_mark=80,
+        cooldown_hours=24,
+        certification=certification,
+    )
+    path = LearningPath.objects.create(key="onboarding", title_en="Onboarding", title_zh="入职")
+    PathStep.objects.create(path=path, position=0, module=module)
+    PathStep.objects.create(path=path, position=1, exam=exam)
+    Intent.objects.update_or_create(
+        slug="account_stolen",
+        defaults={
+            "name_en": "Account stolen",
+            "name_zh_hans": "账户被盗",
+            "skill_slug": "security",
+        },
+    )
+    return exam
+
+
+def answer_sheet(page, attempt, right: bool) -> None:
+    """Fill the exam form as someone who knows (or does not know) the answers."""
+    questions = Question.objects.in_bulk([item["question"] for item in attempt.items])
+    for item in attempt.items:
+        question, order = questions[item["question"]], item["order"]
+        name = f"q{question.pk}"
+        if question.kind == "true_false":
+            value = "true" if question.answer[0] == right else "false"
+            page.locator(f"input[name={name}][value={value}]").check()
+        elif question.kind == "ordering":
+            ranks = order if right else list(reversed(order))
+            for shown, original in enumerate(ranks):
+                page.locator(f"input[name={name}-{shown}]").fill(str(original + 1))
+        else:
+            for shown, original in enumerate(order):
+                if (original in question.answer) == right:
+                    page.locator(f"input[name={name}][value='{shown}']").check()
+                    if question.kind == "single":
+                        break
+
+
+def routed_to(trainee, settings) -> bool:
+    """A new conversation about a stolen account: does routing give it to the trainee?"""
+    settings.ROUTING_ENABLED = True
+    routing.connect(trainee, "channel-tom")  # the console is still open
+    conversation = testing.conversation(subject="My account was stolen")
+    conversations.do_assistant_turn(conversation.pk, triage={"intent": "account_stolen"})
+    routing.route_waiting()
+    conversation.refresh_from_db()
+    return conversation.assignee_id == trainee.pk
+
+
+def test_onboarding_exam_certificate_and_routing(new_page, live_server, academy, settings):
+    exam = academy
+    trainer = testing.staff("tina", role=Role.TRAINER)
+    trainee = testing.staff("tom")
+    trainee.skills.set([Skill.objects.get(slug="security")])  # ticked, not yet certified
+    routing.set_presence(trainee, "online")
+    assert not routed_to(trainee, settings)
+
+    # The trainer assigns the path.
+    page = new_page()
+    sign_in_with_session(page, trainer, live_server.url)
+    page.goto("/console/training/trainer/")
+    check_accessibility(page)
+    page.get_by_label("Learning path").select_option(label="Onboarding")
+    page.get_by_label("Agents").select_option(label="tom")
+    page.get_by_role("button", name="Assign").click()
+    expect(page.get_by_text("The path was assigned to 1 people.")).to_be_visible()
+
+    # The trainee reads the lesson and passes its check.
+    page = new_page()
+    sign_in_with_session(page, trainee, live_server.url)
+    page.goto("/console/training/")
+    check_accessibility(page)
+    expect(page.get_by_role("heading", name="Onboarding")).to_be_visible()
+    page.get_by_role("link", name="Fake support").click()
+    check_accessibility(page)
+    page.get_by_label("True", exact=True).check()
+    page.get_by_role("button", name="Check my answers").click()
+    expect(page.get_by_text("The lesson is complete.")).to_be_visible()
+
+    # The exam: failed first.
+    page.goto("/console/training/")
+    page.get_by_role("button", name="Start Security L1 exam").click()
+    check_accessibility(page)
+    attempt = Attempt.objects.get(user=trainee)
+    assert "explanation" not in page.content()
+    answer_sheet(page, attempt, right=False)
+    page.get_by_role("button", name="Submit the exam").click()
+    expect(page.get_by_role("status")).to_contain_text("Failed")
+    page.goto("/console/training/")
+    expect(page.get_by_text("Next attempt from")).to_be_visible()
+
+    # A day later (time travel), passed.
+    Attempt.objects.filter(pk=attempt.pk).update(
+        submitted_at=timezone.now() - dt.timedelta(hours=25)
+    )
+    page.reload()
+    page.get_by_role("button", name="Start Security L1 exam").click()
+    second = Attempt.objects.exclude(pk=attempt.pk).get(user=trainee)
+    answer_sheet(page, second, right=True)
+    page.get_by_role("button", name="Save answers").click()
+    expect(page.get_by_text("Your answers are saved.")).to_be_visible()
+    page.reload()  # the saved answers survive a reload
+    page.get_by_role("button", name="Submit the exam").click()
+    expect(page.get_by_role("status")).to_contain_text("Passed")
+    certificate = Certificate.objects.get(user=trainee, certification__key=exam.key)
+    page.goto("/console/training/")
+    expect(page.get_by_text("valid until")).to_be_visible()
+
+    # Certified: conversations that need the skill now come to the trainee.
+    assert routed_to(trainee, settings)
+    # Expired (time travel): they no longer do, without a restart.
+    Certificate.objects.filter(pk=certificate.pk).update(
+        expires_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+    assert not routed_to(trainee, settings)
