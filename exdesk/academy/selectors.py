@@ -296,3 +296,66 @@ def drills_to_review():
     return DrillRun.objects.filter(
         finished_at__isnull=False, reviewed_by__isnull=True
     ).select_related("scenario", "trainee")[:50]
+
+
+def attempt_to_grade(pk: int) -> Attempt:
+    from django.http import Http404
+
+    attempt = (
+        Attempt.objects.select_related("exam", "user")
+        .filter(pk=pk, state=AttemptState.AWAITING_GRADING)
+        .first()
+    )
+    if attempt is None:
+        raise Http404
+    return attempt
+
+
+def short_answers(attempt: Attempt) -> list[dict]:
+    """The attempt's short answers still to grade, with the question's rubric: for the
+    trainer only (the page that shows them requires the trainer's permission)."""
+    ids = [item["question"] for item in attempt.items]
+    questions = Question.objects.in_bulk(ids)
+    return [
+        {
+            "question": questions[qid],
+            "answer": attempt.answers.get(str(qid), ""),
+        }
+        for qid in ids
+        if questions[qid].kind == "text" and str(qid) not in attempt.marks
+    ]
+
+
+def coverage(now=None) -> list[dict]:
+    """For each certified skill: how many agents hold a valid certificate, and how many
+    of them are online now, in all and per answering language (an agent without
+    languages answers in any)."""
+    from exdesk.accounts.choices import Language
+    from exdesk.routing.services import online_agents
+
+    online = set(online_agents().values_list("pk", flat=True))
+    rows: dict[str, dict] = {}
+    for certificate in valid_certificates(now).select_related("certification__skill", "user"):
+        skill = certificate.certification.skill
+        row = rows.setdefault(
+            skill.slug,
+            {"skill": skill, "certified": set(), "online": set(), "by_language": {}},
+        )
+        user = certificate.user
+        row["certified"].add(user.pk)
+        if user.pk not in online:
+            continue
+        row["online"].add(user.pk)
+        speaks = [str(code).lower() for code in (user.languages or [])] or list(Language.values)
+        for language in speaks:
+            row["by_language"].setdefault(language, set()).add(user.pk)
+    return [
+        {
+            "skill": row["skill"],
+            "certified": len(row["certified"]),
+            "online": len(row["online"]),
+            "online_en": len(row["by_language"].get(Language.EN, ())),
+            "online_zh": len(row["by_language"].get(Language.ZH_HANS, ())),
+        }
+        for _slug, row in sorted(rows.items())
+    ]

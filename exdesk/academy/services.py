@@ -421,3 +421,54 @@ def _complete_finished_assignments(user, now: dt.datetime) -> None:
         if path_progress(assignment.path, user).done:
             assignment.completed_at = now
             assignment.save(update_fields=["completed_at"])
+
+
+# ---------------------------------------------------------------- reminders
+
+# A certificate's holder is told this long before it expires.
+EXPIRY_NOTICE = dt.timedelta(days=30)
+
+
+def notify_overdue_assignments(now=None) -> int:
+    """Tell the agent and the trainer who assigned it, once, that a path is overdue."""
+    from exdesk.sla.services import notify
+
+    now = now or timezone.now()
+    overdue = Assignment.objects.filter(
+        due_at__lt=now, completed_at__isnull=True, overdue_notified_at__isnull=True
+    ).select_related("path", "user", "assigned_by")
+    count = 0
+    for assignment in overdue:
+        people = [assignment.user, *([assignment.assigned_by] if assignment.assigned_by else [])]
+        with transaction.atomic():
+            notify(people, None, "training_overdue", assignment.path.title_en[:80])
+            assignment.overdue_notified_at = now
+            assignment.save(update_fields=["overdue_notified_at"])
+        count += 1
+    return count
+
+
+def remind_expiring_certificates(now=None) -> int:
+    """Tell each holder, once, that a valid certificate expires within EXPIRY_NOTICE."""
+    from exdesk.sla.services import notify
+
+    now = now or timezone.now()
+    expiring = Certificate.objects.filter(
+        revoked_at__isnull=True,
+        reminded_at__isnull=True,
+        expires_at__gt=now,
+        expires_at__lte=now + EXPIRY_NOTICE,
+    ).select_related("user", "certification")
+    count = 0
+    for certificate in expiring:
+        with transaction.atomic():
+            notify(
+                [certificate.user],
+                None,
+                "certificate_expiring",
+                certificate.certification.title_en[:80],
+            )
+            certificate.reminded_at = now
+            certificate.save(update_fields=["reminded_at"])
+        count += 1
+    return count

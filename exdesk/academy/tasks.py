@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from exdesk.core.queue import LIVE_PRIORITY
 
@@ -13,3 +14,11 @@ def drill_turn(event_id: int) -> None:
     from .drills import customer_turn
 
     customer_turn(event_id)
+
+
+@db_periodic_task(crontab(minute="7"))
+def training_reminders() -> None:
+    from . import services
+
+    services.notify_overdue_assignments()
+    services.remind_expiring_certificates()

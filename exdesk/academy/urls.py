@@ -10,6 +10,7 @@ urlpatterns = [
     path("lessons/<slug:key>/", views.lesson, name="lesson"),
     path("exams/<slug:key>/start/", views.start_exam, name="start_exam"),
     path("attempts/<int:pk>/", views.attempt, name="attempt"),
+    path("attempts/<int:pk>/grade/", views.grade, name="grade"),
     path("trainer/", views.trainer, name="trainer"),
     path("certificates/<int:pk>/revoke/", views.revoke, name="revoke"),
     path("drills/", views.drill_list, name="drills"),

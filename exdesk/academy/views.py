@@ -174,6 +174,7 @@ def trainer(request):
             "now": timezone.now(),
             "awaiting": selectors.attempts_awaiting_grading(),
             "drills": selectors.drills_to_review(),
+            "coverage": selectors.coverage(),
         },
     )
 
@@ -246,3 +247,24 @@ def review_drill(request, pk: int):
     except (ValueError, ValidationError, PermissionDenied) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
     return redirect("academy:drill", run.pk)
+
+
+@require_permission(trains)
+def grade(request, pk: int):
+    attempt = selectors.attempt_to_grade(pk)
+    answers = selectors.short_answers(attempt)
+    if request.method == "POST":
+        try:
+            for row in answers:
+                question = row["question"]
+                points = int(request.POST.get(f"points-{question.pk}", ""))
+                services.grade_short_answer(attempt.pk, question.pk, points, request.user)
+        except ValueError:
+            messages.error(request, _("Give each answer a number of points."))
+            return redirect("academy:grade", attempt.pk)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+            return redirect("academy:trainer")
+        messages.success(request, _("The answers are graded."))
+        return redirect("academy:trainer")
+    return render(request, "academy/grade.html", {"attempt": attempt, "answers": answers})

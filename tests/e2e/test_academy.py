@@ -197,3 +197,67 @@ def test_onboarding_exam_certificate_and_routing(new_page, live_server, academy,
         expires_at=timezone.now() - dt.timedelta(minutes=1)
     )
     assert not routed_to(trainee, settings)
+
+
+def test_a_drill_in_the_console_and_the_trainers_pages(new_page, live_server, academy):
+    from exdesk.academy import loader
+    from exdesk.academy.models import DrillRun
+
+    loader.load_starter_academy()
+    trainer = testing.staff("tina", role=Role.TRAINER)
+    trainee = testing.staff("tom")
+    page = new_page()
+    sign_in_with_session(page, trainee, live_server.url)
+    page.goto("/console/training/drills/")
+    check_accessibility(page)
+    page.get_by_role(
+        "button", name="Start the drill USDT sent on BEP20 to a TRC20 deposit address"
+    ).click()
+    expect(page.get_by_text("Training drill: the customer is simulated.")).to_be_visible()
+    run = DrillRun.objects.get(trainee=trainee)
+    reply = page.locator("form[data-live-form=reply]")
+    reply.locator("textarea[name=body]").fill("I am sorry. What is your UID, please?")
+    reply.get_by_role("button", name="Send reply").click()
+    expect(page.get_by_text("What is your UID, please?")).to_be_visible()
+    # The simulated customer answers in the conversation.
+    page.goto(f"/console/c/{run.conversation_id}/")
+    expect(page.get_by_text("My UID is 40718265.")).to_be_visible()
+    page.get_by_role("link", name="The drill's page").click()
+    check_accessibility(page)
+    page.get_by_role("button", name="Finish the drill").click()
+    expect(page.get_by_role("status")).to_contain_text("Score")
+    check_accessibility(page)
+    run.refresh_from_db()
+    assert "uid" in run.revealed and run.finished_at is not None
+
+    reviewer = new_page()
+    sign_in_with_session(reviewer, trainer, live_server.url)
+    reviewer.goto(f"/console/training/drills/{run.pk}/")
+    check_accessibility(reviewer)
+    reviewer.get_by_label("Comment").fill("Good start: also ask for the TxID.")
+    reviewer.get_by_role("button", name="Save the review").click()
+    expect(reviewer.get_by_text("The review is saved.")).to_be_visible()
+
+    # A short answer waits for the trainer, who grades it against the rubric.
+    module = Module.objects.create(key="written", title_en="Written", title_zh="笔试")
+    text = Question.objects.create(
+        module=module,
+        key="why-never",
+        language="en",
+        kind="text",
+        prompt="Why does support never ask for a seed phrase?",
+        rubric="Whoever has it owns the funds.",
+        points=2,
+    )
+    exam = Exam.objects.create(
+        key="written", title_en="Written test", title_zh="笔试", blueprint={module.key: 1}
+    )
+    attempt = services.start_attempt(trainee, exam)
+    services.save_answers(attempt.pk, trainee, {text.pk: "It gives the wallet away."})
+    services.submit_attempt(attempt.pk, trainee)
+    reviewer.goto("/console/training/trainer/")
+    reviewer.get_by_role("link", name="Written test — tom").click()
+    check_accessibility(reviewer)
+    reviewer.get_by_label("Points (0 to 2)").fill("2")
+    reviewer.get_by_role("button", name="Save the grades").click()
+    expect(reviewer.get_by_text("The answers are graded.")).to_be_visible()

@@ -118,3 +118,34 @@ def test_a_drill_is_started_from_the_list_and_served_in_the_console(trainee, tra
     assert review.status_code == 302
     run.refresh_from_db()
     assert run.review_comment == "Ask for the UID."
+
+
+def test_a_trainer_grades_short_answers_on_a_page(module, exam, trainee, trainer):
+    from exdesk.academy.models import Question
+
+    text = Question.objects.create(
+        module=module,
+        key="why",
+        language="en",
+        kind="text",
+        prompt="Why never ask for a seed phrase?",
+        rubric="Whoever has it owns the funds.\nNobody legitimate needs it.",
+        points=2,
+    )
+    exam.blueprint = {module.key: 7}
+    exam.save()
+    attempt = services.start_attempt(trainee, exam)
+    services.save_answers(attempt.pk, trainee, {text.pk: "It gives away the wallet."})
+    services.submit_attempt(attempt.pk, trainee)
+    client = client_of(trainer)
+    page = client.get(f"/console/training/attempts/{attempt.pk}/grade/").content.decode()
+    assert "It gives away the wallet." in page and "Nobody legitimate needs it." in page
+    assert (
+        client_of(trainee).get(f"/console/training/attempts/{attempt.pk}/grade/").status_code == 403
+    )
+    client.post(f"/console/training/attempts/{attempt.pk}/grade/", {f"points-{text.pk}": "2"})
+    attempt.refresh_from_db()
+    assert attempt.state in (AttemptState.PASSED, AttemptState.FAILED)
+    assert attempt.marks[str(text.pk)] == 2
+    # Graded once: the page is gone.
+    assert client.get(f"/console/training/attempts/{attempt.pk}/grade/").status_code == 404
