@@ -359,3 +359,75 @@ def coverage(now=None) -> list[dict]:
         }
         for _slug, row in sorted(rows.items())
     ]
+
+
+# Item analysis: the share of the best and worst attempts compared (classical test theory).
+GROUP_SHARE = 0.27
+TOO_HARD, TOO_EASY, WEAK_DISCRIMINATION = 0.2, 0.95, 0.2
+MIN_ATTEMPTS = 10  # fewer, and the figures say nothing
+
+
+@dataclass
+class ItemFigures:
+    question: Question
+    attempts: int
+    share_correct: float
+    discrimination: float | None
+    flags: list[str]
+
+
+def item_analysis(language: str | None = None) -> list[ItemFigures]:
+    """Per question of the bank seen in graded attempts: the share who got it right and
+    the discrimination index (share right in the best 27 % of attempts by score, minus
+    the share in the worst 27 %), with what looks wrong: too hard, too easy, weak or
+    negative discrimination (a wrong key, or a trick question)."""
+    attempts = Attempt.objects.filter(state__in=[AttemptState.PASSED, AttemptState.FAILED])
+    if language:
+        attempts = attempts.filter(language=language)
+    graded = [
+        (a.score / a.max_score if a.max_score else 0.0, a.marks)
+        for a in attempts.only("score", "max_score", "marks")
+        if a.score is not None
+    ]
+    graded.sort(key=lambda row: row[0])
+    size = max(1, round(len(graded) * GROUP_SHARE))
+    lower = [marks for _score, marks in graded[:size]]
+    upper = [marks for _score, marks in graded[-size:]]
+    seen: dict[str, list[float]] = {}
+    for _score, marks in graded:
+        for qid, mark in marks.items():
+            seen.setdefault(qid, []).append(mark)
+    questions = Question.objects.in_bulk([int(qid) for qid in seen])
+    figures = []
+    for qid, marks in seen.items():
+        question = questions.get(int(qid))
+        if question is None:
+            continue
+        full = _points_of(question)
+        share = sum(m / full for m in marks) / len(marks)
+        discrimination = None
+        if len(graded) >= MIN_ATTEMPTS:
+            discrimination = _share(upper, qid, full) - _share(lower, qid, full)
+        flags = []
+        if len(marks) >= MIN_ATTEMPTS:
+            if share < TOO_HARD:
+                flags.append("too_hard")
+            if share > TOO_EASY:
+                flags.append("too_easy")
+        if discrimination is not None and discrimination < 0:
+            flags.append("negative_discrimination")
+        elif discrimination is not None and discrimination < WEAK_DISCRIMINATION:
+            flags.append("weak_discrimination")
+        figures.append(ItemFigures(question, len(marks), share, discrimination, flags))
+    figures.sort(key=lambda f: (not f.flags, f.question.key))
+    return figures
+
+
+def _points_of(question: Question) -> int:
+    return question.points if question.kind == "text" else 1
+
+
+def _share(group: list[dict], qid: str, full: int) -> float:
+    """Share right among the attempts of ``group`` that had the question."""
+    marks = [m[qid] / full for m in group if qid in m]
+    return sum(marks) / len(marks) if marks else 0.0

@@ -12,6 +12,7 @@ urlpatterns = [
     path("attempts/<int:pk>/", views.attempt, name="attempt"),
     path("attempts/<int:pk>/grade/", views.grade, name="grade"),
     path("trainer/", views.trainer, name="trainer"),
+    path("items/", views.item_analysis, name="items"),
     path("certificates/<int:pk>/revoke/", views.revoke, name="revoke"),
     path("drills/", views.drill_list, name="drills"),
     path("drills/start/<int:pk>/", views.start_drill, name="start_drill"),

@@ -268,3 +268,19 @@ def grade(request, pk: int):
         messages.success(request, _("The answers are graded."))
         return redirect("academy:trainer")
     return render(request, "academy/grade.html", {"attempt": attempt, "answers": answers})
+
+
+@require_permission(trains)
+def item_analysis(request):
+    language = (
+        request.GET.get("language") if request.GET.get("language") in ("en", "zh-hans") else None
+    )
+    return render(
+        request,
+        "academy/items.html",
+        {
+            "figures": selectors.item_analysis(language),
+            "language": language or "",
+            "min_attempts": selectors.MIN_ATTEMPTS,
+        },
+    )
