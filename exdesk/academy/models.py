@@ -231,6 +231,8 @@ class Certificate(models.Model):
     revoke_reason = models.CharField(max_length=300, blank=True)
     # Reminded once before it expires.
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # A trainer asked the holder to re-train (what it certifies changed).
+    retrain_requested_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-granted_at", "-id"]
@@ -376,3 +378,25 @@ class DrillRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scenario.key} → {self.trainee}"
+
+
+class ReviewFlag(models.Model):
+    """A help-center article that a lesson or a question depends on got a new published
+    version: the trainer reviews the lesson or question, and may ask the holders of the
+    certifications that draw on it to re-train."""
+
+    lesson = models.ForeignKey(Lesson, null=True, blank=True, on_delete=models.CASCADE)
+    question = models.ForeignKey(Question, null=True, blank=True, on_delete=models.CASCADE)
+    article_slug = models.SlugField(max_length=80)
+    article_version = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.lesson or self.question} ← {self.article_slug} v{self.article_version}"

@@ -20,6 +20,7 @@ from .models import (
     Lesson,
     LessonCompletion,
     Question,
+    ReviewFlag,
     Scenario,
 )
 
@@ -431,3 +432,22 @@ def _share(group: list[dict], qid: str, full: int) -> float:
     """Share right among the attempts of ``group`` that had the question."""
     marks = [m[qid] / full for m in group if qid in m]
     return sum(marks) / len(marks) if marks else 0.0
+
+
+def open_review_flags():
+    return ReviewFlag.objects.filter(resolved_at__isnull=True).select_related(
+        "lesson__published_version", "question"
+    )[:100]
+
+
+def review_flag(pk: int) -> ReviewFlag:
+    from django.http import Http404
+
+    found = (
+        ReviewFlag.objects.select_related("lesson__module", "question__module")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found

@@ -27,6 +27,7 @@ from .models import (
     LessonCompletion,
     LessonVersion,
     Question,
+    ReviewFlag,
 )
 
 MAX_TEXT_ANSWER = 4000
@@ -472,3 +473,85 @@ def remind_expiring_certificates(now=None) -> int:
             certificate.save(update_fields=["reminded_at"])
         count += 1
     return count
+
+
+# ---------------------------------------------------------------- articles that changed
+
+
+def article_published(slug: str, language: str, version: int) -> int:
+    """An article got a new published version: flag the lessons and questions in that
+    language that depend on it, and tell the trainers. Returns how many were flagged."""
+    from exdesk.accounts.choices import TRAINS
+    from exdesk.sla.services import notify
+
+    lessons = [
+        lesson
+        for lesson in Lesson.objects.filter(
+            language=language, published_version__isnull=False
+        ).select_related("published_version")
+        if lesson.published_version is not None and slug in lesson.published_version.articles
+    ]
+    questions = list(Question.objects.filter(language=language, article_key=slug, active=True))
+    open_flags = ReviewFlag.objects.filter(article_slug=slug, resolved_at__isnull=True)
+    flagged_lessons = set(open_flags.values_list("lesson", flat=True))
+    flagged_questions = set(open_flags.values_list("question", flat=True))
+    new = [
+        ReviewFlag(lesson=lesson, article_slug=slug, article_version=version)
+        for lesson in lessons
+        if lesson.pk not in flagged_lessons
+    ] + [
+        ReviewFlag(question=question, article_slug=slug, article_version=version)
+        for question in questions
+        if question.pk not in flagged_questions
+    ]
+    if not new:
+        return 0
+    with transaction.atomic():
+        ReviewFlag.objects.bulk_create(new)
+        trainers = User.objects.filter(is_active=True, role__in=TRAINS)
+        notify(trainers, None, "training_review", slug[:80])
+    return len(new)
+
+
+def resolve_flag(flag: ReviewFlag, user, *, retrain: bool = False, now=None) -> int:
+    """The trainer reviewed the lesson or question. With ``retrain``, the holders of valid
+    certificates whose exams draw on its module are asked to re-train (and told); returns
+    how many were asked."""
+    from exdesk.sla.services import notify
+
+    now = now or timezone.now()
+    if flag.resolved_at is not None:
+        raise ValidationError(_("This review is done already."))
+    item = flag.lesson or flag.question
+    if item is None:
+        raise ValidationError(_("This review is about nothing any more."))
+    module_key = item.module.key
+    asked = 0
+    with transaction.atomic():
+        flag.resolved_at, flag.resolved_by = now, user
+        flag.save(update_fields=["resolved_at", "resolved_by"])
+        if retrain:
+            certifications = {
+                exam.certification_id
+                for exam in Exam.objects.filter(certification__isnull=False)
+                if module_key in exam.blueprint
+            }
+            certificates = list(
+                Certificate.objects.filter(
+                    certification__in=certifications,
+                    revoked_at__isnull=True,
+                    expires_at__gt=now,
+                    retrain_requested_at__isnull=True,
+                ).select_related("user", "certification")
+            )
+            for certificate in certificates:
+                certificate.retrain_requested_at = now
+                certificate.save(update_fields=["retrain_requested_at"])
+                notify(
+                    [certificate.user],
+                    None,
+                    "certificate_retrain",
+                    certificate.certification.title_en[:80],
+                )
+            asked = len(certificates)
+    return asked

@@ -13,6 +13,7 @@ urlpatterns = [
     path("attempts/<int:pk>/grade/", views.grade, name="grade"),
     path("trainer/", views.trainer, name="trainer"),
     path("items/", views.item_analysis, name="items"),
+    path("reviews/<int:pk>/", views.resolve_flag, name="resolve_flag"),
     path("certificates/<int:pk>/revoke/", views.revoke, name="revoke"),
     path("drills/", views.drill_list, name="drills"),
     path("drills/start/<int:pk>/", views.start_drill, name="start_drill"),

@@ -175,6 +175,7 @@ def trainer(request):
             "awaiting": selectors.attempts_awaiting_grading(),
             "drills": selectors.drills_to_review(),
             "coverage": selectors.coverage(),
+            "flags": selectors.open_review_flags(),
         },
     )
 
@@ -284,3 +285,21 @@ def item_analysis(request):
             "min_attempts": selectors.MIN_ATTEMPTS,
         },
     )
+
+
+@require_POST
+@require_permission(trains)
+def resolve_flag(request, pk: int):
+    flag = selectors.review_flag(pk)
+    try:
+        asked = services.resolve_flag(flag, request.user, retrain="retrain" in request.POST)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("academy:trainer")
+    if asked:
+        messages.success(
+            request, _("Reviewed; %(n)d certificate holders were asked to re-train.") % {"n": asked}
+        )
+    else:
+        messages.success(request, _("Marked as reviewed."))
+    return redirect("academy:trainer")

@@ -293,6 +293,12 @@ def approve(user: User | None, article: Article, comment: str = "") -> Article:
     article.save(update_fields=["status", "live_version", "live_since", "updated_at"])
     _log(article, ActivityKind.APPROVED, user, article.live_version, comment)
     search.index_article(article)
+    if user is not None and article.live_version is not None:
+        # Lessons and exam questions that rely on it are flagged for their trainers.
+        from exdesk.academy.services import article_published
+
+        slug, language, number = article.slug, article.language, article.live_version.number
+        transaction.on_commit(lambda: article_published(slug, language, number), robust=True)
     return article
 
 

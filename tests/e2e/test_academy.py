@@ -21,6 +21,7 @@ from exdesk.academy.models import (
     Module,
     PathStep,
     Question,
+    ReviewFlag,
 )
 from exdesk.accounts.choices import Role
 from exdesk.accounts.models import Skill
@@ -256,7 +257,13 @@ def test_a_drill_in_the_console_and_the_trainers_pages(new_page, live_server, ac
     attempt = services.start_attempt(trainee, exam)
     services.save_answers(attempt.pk, trainee, {text.pk: "It gives the wallet away."})
     services.submit_attempt(attempt.pk, trainee)
+    # An article a lesson relies on changed: the trainer's page lists it for review.
+    lesson = Lesson.objects.get(key="fake-support", language="en")
+    ReviewFlag.objects.create(lesson=lesson, article_slug="official-channels", article_version=2)
     reviewer.goto("/console/training/trainer/")
+    check_accessibility(reviewer)
+    reviewer.get_by_role("button", name="Reviewed", exact=True).click()
+    expect(reviewer.get_by_text("Marked as reviewed.")).to_be_visible()
     reviewer.get_by_role("link", name="Written test — tom").click()
     check_accessibility(reviewer)
     reviewer.get_by_label("Points (0 to 2)").fill("2")
