@@ -400,3 +400,43 @@ class ReviewFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lesson or self.question} ← {self.article_slug} v{self.article_version}"
+
+
+class CaseStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    PUBLISHED = "published", _("Published")
+
+
+class Case(models.Model):
+    """A solved conversation made into teaching material: anonymised, reviewed by a second
+    trainer, then usable in lessons and as the seed of a drill."""
+
+    title = models.CharField(_("title"), max_length=200)
+    language = models.CharField(max_length=10, choices=Language.choices)
+    source = models.ForeignKey(
+        "conversations.Conversation", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    # The anonymised transcript: "customer: …" / "agent: …" turns, one per paragraph.
+    transcript = models.TextField(_("transcript"))
+    # What the anonymiser replaced: [{"kind", "placeholder"}] (never the originals).
+    replacements = models.JSONField(default=list, blank=True)
+    intent = models.SlugField(max_length=60, blank=True)
+    module = models.ForeignKey(Module, null=True, blank=True, on_delete=models.SET_NULL)
+    status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+
+    def __str__(self) -> str:
+        return self.title

@@ -3,6 +3,7 @@ exam page, and it carries no answer key."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -12,6 +13,8 @@ from .choices import AttemptState
 from .models import (
     Assignment,
     Attempt,
+    Case,
+    CaseStatus,
     Certificate,
     Certification,
     DrillRun,
@@ -448,6 +451,39 @@ def review_flag(pk: int) -> ReviewFlag:
         .filter(pk=pk)
         .first()
     )
+    if found is None:
+        raise Http404
+    return found
+
+
+_PLACEHOLDER = re.compile(r"(\[(?:EMAIL|PHONE|UID|ADDRESS|TXID|ORDER|NAME)-\d+\])")
+
+
+def case_turns(case: Case) -> list[dict]:
+    """The transcript as turns, each cut into text and placeholders (to highlight)."""
+    turns = []
+    for paragraph in case.transcript.split("\n\n"):
+        who, _sep, text = paragraph.partition(": ")
+        if who not in ("customer", "agent"):
+            who, text = "", paragraph
+        pieces = [
+            {"text": piece, "replaced": bool(_PLACEHOLDER.fullmatch(piece))}
+            for piece in _PLACEHOLDER.split(text)
+            if piece
+        ]
+        turns.append({"who": who, "pieces": pieces})
+    return turns
+
+
+def cases_for(user, can_edit: bool):
+    cases = Case.objects.select_related("module")
+    return cases if can_edit else cases.filter(status=CaseStatus.PUBLISHED)
+
+
+def case_for(user, pk: int, can_edit: bool) -> Case:
+    from django.http import Http404
+
+    found = cases_for(user, can_edit).filter(pk=pk).first()
     if found is None:
         raise Http404
     return found

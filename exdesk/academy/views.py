@@ -18,7 +18,7 @@ from exdesk.accounts.decorators import require_permission, staff_required
 from exdesk.accounts.permissions import trains
 from exdesk.helpcenter import rendering
 
-from . import drills, selectors, services
+from . import cases, drills, selectors, services
 from .choices import AttemptState, QuestionKind
 from .forms import AssignPathForm, RevokeForm
 
@@ -303,3 +303,62 @@ def resolve_flag(request, pk: int):
     else:
         messages.success(request, _("Marked as reviewed."))
     return redirect("academy:trainer")
+
+
+@require_POST
+@require_permission(trains)
+def make_case(request, conversation_pk: int):
+    from exdesk.conversations.selectors import visible_conversations
+
+    conversation = visible_conversations(request.user).filter(pk=conversation_pk).first()
+    if conversation is None:
+        raise Http404
+    try:
+        case = cases.make_case(conversation, request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("conversations:detail", conversation_pk)
+    return redirect("academy:case", case.pk)
+
+
+@staff_required
+def case_list(request):
+    can_edit = trains(request.user)
+    return render(
+        request,
+        "academy/cases.html",
+        {"cases": selectors.cases_for(request.user, can_edit), "can_edit": can_edit},
+    )
+
+
+@staff_required
+def case(request, pk: int):
+    can_edit = trains(request.user)
+    found = selectors.case_for(request.user, pk, can_edit)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        action = request.POST.get("action")
+        try:
+            if action == "save":
+                cases.edit_case(
+                    found,
+                    request.user,
+                    title=request.POST.get("title", ""),
+                    transcript=request.POST.get("transcript", ""),
+                )
+                messages.success(request, _("The case is saved as a draft."))
+            elif action == "submit":
+                cases.submit_case(found, request.user)
+                messages.success(request, _("The case waits for a second trainer's review."))
+            elif action == "publish":
+                cases.publish_case(found, request.user)
+                messages.success(request, _("The case is published."))
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return redirect("academy:case", found.pk)
+    return render(
+        request,
+        "academy/case.html",
+        {"case": found, "turns": selectors.case_turns(found), "can_edit": can_edit},
+    )

@@ -271,3 +271,39 @@ def test_a_drill_in_the_console_and_the_trainers_pages(new_page, live_server, ac
     expect(reviewer.get_by_text("The answers are graded.")).to_be_visible()
     reviewer.get_by_role("link", name="Item analysis of the question bank").click()
     check_accessibility(reviewer)
+
+
+def test_a_case_is_made_reviewed_and_read(new_page, live_server):
+    trainer = testing.staff("tina", role=Role.TRAINER)
+    second = testing.staff("olga", role=Role.TRAINER)
+    agent = testing.staff("tom")
+    customer = testing.customer(uid="40718265", display_name="Daniel Okafor")
+    conversation = testing.conversation(
+        who=customer, body="I'm Daniel Okafor, UID 40718265, my e-mail is d.okafor@example.com."
+    )
+    conversations.do_reply(conversation, agent, "Thanks, Daniel: we are on it.")
+    conversations.do_change_status(conversation, agent, "solved")
+
+    page = new_page()
+    sign_in_with_session(page, trainer, live_server.url)
+    page.goto(f"/console/c/{conversation.pk}/")
+    page.get_by_role("button", name="Make a training case of it").click()
+    expect(page.locator("mark").first).to_be_visible()
+    assert "Okafor" not in page.locator("ol.timeline").inner_text()
+    check_accessibility(page)
+    page.get_by_role("button", name="Submit for review").click()
+    case_url = page.url
+
+    reviewer = new_page()
+    sign_in_with_session(reviewer, second, live_server.url)
+    reviewer.goto(case_url)
+    reviewer.get_by_role("button", name="Publish").click()
+    expect(reviewer.get_by_text("The case is published.")).to_be_visible()
+
+    reader = new_page()
+    sign_in_with_session(reader, agent, live_server.url)
+    reader.goto("/console/training/cases/")
+    check_accessibility(reader)
+    reader.get_by_role("link", name="Deposit not credited").click()
+    expect(reader.locator("mark").first).to_be_visible()
+    check_accessibility(reader)
