@@ -476,6 +476,15 @@ def escalate(
             note=conversations.check_internal_text(conversation, note),
             escalated_by=actor,
         )
+        if conversation.training:
+            # A drill: recorded for its rubric, but no real team is told and the trainee
+            # keeps the conversation.
+            conversations.do_add_system_note(
+                conversation,
+                _("Escalated to %(team)s (a training drill: not handed over).")
+                % {"team": team.name},
+            )
+            return escalation
         RoutingPin.objects.filter(conversation=conversation).delete()
         _tell_team(team, conversation, kind)
         conversations.do_escalate(

@@ -173,3 +173,23 @@ def test_a_step_can_match_by_the_assistants_intent(scenario, trainee):
     run = drills.start_drill(trainee, scenario)
     answer = reply(run, "Keep your seed phrase offline and never share it with anyone.")
     assert answer == "Good to know." and run.mood == "calm"
+
+
+def test_escalating_a_drill_records_it_without_handing_it_over(scenario, trainee):
+    from exdesk.routing.models import Escalation
+    from exdesk.sla.models import StaffNotification
+
+    security = testing.team("security")
+    security.escalation_kind = "security"
+    security.save()
+    specialist = testing.staff("sec", teams=("security",))
+    scenario.rubric["escalate_to"] = "security"
+    scenario.save()
+    run = drills.start_drill(trainee, scenario)
+    routing.escalate(run.conversation, trainee, "security", "Stolen account", "UID asked, frozen.")
+    run.conversation.refresh_from_db()
+    assert Escalation.objects.filter(conversation=run.conversation, kind="security").exists()
+    assert run.conversation.assignee == trainee and run.conversation.team_id is None
+    assert not StaffNotification.objects.filter(user=specialist).exists()
+    run = drills.finish_drill(run)
+    assert run.marks["escalated"]["passed"]
