@@ -177,7 +177,13 @@ def test_oversized_and_empty_mail_are_refused(settings):
     assert not InboundMail.objects.exists()
 
 
-def test_one_sender_is_slowed_down(settings):
+def test_one_sender_is_slowed_down(settings, monkeypatch):
+    from types import SimpleNamespace
+
+    from exdesk.core import ratelimit
+
+    # One fixed moment: a run across the hour would open a new window between sends.
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 1_800_000_000.0))
     settings.MAIL_PER_SENDER_PER_HOUR = 2
     for n in range(2):
         services.store_inbound(mail(body=f"message {n}"), via="smtp")
