@@ -90,9 +90,9 @@ class Anonymiser:
 def _normal(kind: str, value: str) -> str:
     if kind == "phone":
         return re.sub(r"\D", "", value)
-    if kind in ("email", "txid", "name"):
-        return value.lower().removeprefix("0x") if kind == "txid" else value.lower()
-    return value
+    if kind == "txid":
+        return value.lower().removeprefix("0x")
+    return value.lower() if kind in ("email", "name") else value
 
 
 def _find(text: str, names: list[str], known_uids: list[str]) -> list[tuple[int, int, str]]:

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 
 from .choices import AttemptState
@@ -199,8 +200,6 @@ def lesson_done(user, lesson: Lesson) -> bool:
 
 
 def exam_by_key(key: str) -> Exam:
-    from django.http import Http404
-
     exam = Exam.objects.filter(key=key).first()
     if exam is None:
         raise Http404
@@ -209,8 +208,6 @@ def exam_by_key(key: str) -> Exam:
 
 def attempt_of(user, pk: int) -> Attempt:
     """The user's own attempt; anyone else's is not found."""
-    from django.http import Http404
-
     attempt = Attempt.objects.select_related("exam").filter(pk=pk, user=user).first()
     if attempt is None:
         raise Http404
@@ -255,8 +252,6 @@ def all_certificates():
 
 
 def certificate(pk: int) -> Certificate:
-    from django.http import Http404
-
     found = Certificate.objects.filter(pk=pk).first()
     if found is None:
         raise Http404
@@ -274,8 +269,6 @@ def scenarios_for(language: str):
 
 
 def scenario(pk: int) -> Scenario:
-    from django.http import Http404
-
     found = Scenario.objects.filter(pk=pk, active=True).first()
     if found is None:
         raise Http404
@@ -288,8 +281,6 @@ def drills_of(user):
 
 def drill_for(user, pk: int, can_review: bool) -> DrillRun:
     """The trainee's own run, or any run for a trainer; nobody else's."""
-    from django.http import Http404
-
     run = DrillRun.objects.select_related("scenario", "conversation").filter(pk=pk).first()
     if run is None or not (run.trainee_id == user.pk or can_review):
         raise Http404
@@ -303,8 +294,6 @@ def drills_to_review():
 
 
 def attempt_to_grade(pk: int) -> Attempt:
-    from django.http import Http404
-
     attempt = (
         Attempt.objects.select_related("exam", "user")
         .filter(pk=pk, state=AttemptState.AWAITING_GRADING)
@@ -444,8 +433,6 @@ def open_review_flags():
 
 
 def review_flag(pk: int) -> ReviewFlag:
-    from django.http import Http404
-
     found = (
         ReviewFlag.objects.select_related("lesson__module", "question__module")
         .filter(pk=pk)
@@ -481,8 +468,6 @@ def cases_for(user, can_edit: bool):
 
 
 def case_for(user, pk: int, can_edit: bool) -> Case:
-    from django.http import Http404
-
     found = cases_for(user, can_edit).filter(pk=pk).first()
     if found is None:
         raise Http404
