@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from exdesk.conversations.choices import EventKind, Status
 
 from .anonymise import Anonymiser, names_of
-from .models import Case, CaseStatus, Module
+from .models import Case, CaseStatus, Module, Scenario
 
 ENDED = (Status.SOLVED, Status.CLOSED)
 
@@ -85,3 +85,35 @@ def publish_case(case: Case, reviewer) -> Case:
         case.published_at = timezone.now()
         case.save(update_fields=["status", "reviewed_by", "published_at"])
     return case
+
+
+def drill_from_case(case: Case, user) -> Scenario:
+    """A drill seeded by a published case: the customer opens with the case's first
+    message and answers each of the trainee's replies with the case's next one, so a
+    trainee can serve the real (anonymised) conversation again. Scored on the common
+    rubric: first response, no secret asked, tone."""
+    if case.status != CaseStatus.PUBLISHED:
+        raise ValidationError(_("Only a published case seeds a drill."))
+    said = [
+        text
+        for who, _sep, text in (p.partition(": ") for p in case.transcript.split("\n\n"))
+        if who == "customer" and text.strip()
+    ]
+    if not said:
+        raise ValidationError(_("The case has no customer message to start from."))
+    language = "zh-hans" if case.language.startswith("zh") else "en"
+    scenario, _created = Scenario.objects.update_or_create(
+        key=f"case-{case.pk}",
+        language=language,
+        defaults={
+            "module": case.module,
+            "title": case.title,
+            "persona": {"name": _("Customer"), "mood": "worried"},
+            "opening": said[0],
+            "facts": {"case": case.pk},
+            "script": {"replay": said[1:], "ignored": {"upset": "…"}},
+            "rubric": {"first_response_seconds": 120},
+            "active": True,
+        },
+    )
+    return scenario

@@ -9,7 +9,9 @@ conversation is marked as training: no queue, SLA, report or customer list count
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -139,12 +141,18 @@ def customer_turn(event_id: int) -> str | None:
             return None
         answer = _answer(run, _text(event.body))
         run.save(update_fields=["mood", "turns", "revealed", "trap_sprung", "resolved"])
-        conversations.do_add_customer_message(
-            event.conversation, answer, client_id=f"drill-{run.pk}-{run.turns}"
-        )
+        if answer:  # a replayed case may have nothing more to say
+            conversations.do_add_customer_message(
+                event.conversation, answer, client_id=f"drill-{run.pk}-{run.turns}"
+            )
     if run.resolved:
         finish_drill(run)
     return answer
+
+
+def customer_answer(run: DrillRun, reply: str) -> str:
+    """The scripted customer's answer to ``reply``; updates the run (the caller saves)."""
+    return _answer(run, _text(reply))
 
 
 def _answer(run: DrillRun, text: str) -> str:
@@ -154,6 +162,12 @@ def _answer(run: DrillRun, text: str) -> str:
         if reveal["fact"] not in run.revealed and _mentions(text, reveal.get("asked_by", [])):
             lines.append(reveal["reply"])
             run.revealed = [*run.revealed, reveal["fact"]]
+    replay = script.get("replay")
+    if replay is not None:  # a drill seeded by a case: the case's next customer message
+        run.turns += 1
+        if run.turns >= len(replay):
+            run.resolved = True
+        return replay[run.turns - 1] if run.turns <= len(replay) else ""
     steps = script.get("step", [])
     intent = ""
     if any(step.get("intents") for step in steps):
@@ -199,28 +213,62 @@ def finish_drill(run: DrillRun, now=None) -> DrillRun:
     return run
 
 
-def score(run: DrillRun) -> dict[str, dict]:
-    """Each criterion of the rubric: passed or not, and what was seen."""
+@dataclass
+class Evidence:
+    """What the rubric is scored on, from the console conversation or a candidate's
+    transcript."""
+
+    replies: list[str]  # what the agent said, lower-cased, in order
+    first_reply_seconds: float | None
+    secret_requests: int  # replies the guard refused for asking for a secret
+    escalated_to: set[str]
+
+
+def _evidence(run: DrillRun) -> Evidence:
     from exdesk.assistant.models import GuardDirection, GuardRecord
     from exdesk.routing.models import Escalation
 
     conversation = run.conversation
+    if conversation is None:  # a candidate on the assessment page
+        said = [turn for turn in run.transcript if turn["who"] == "agent"]
+        answered = [turn for turn in said if not turn.get("blocked")]
+        first = dt.datetime.fromisoformat(answered[0]["at"]) if answered else None
+        return Evidence(
+            replies=[_text(turn["text"]) for turn in answered],
+            first_reply_seconds=(first - run.started_at).total_seconds() if first else None,
+            secret_requests=sum(1 for turn in said if turn.get("blocked")),
+            escalated_to={turn["escalate"] for turn in said if turn.get("escalate")},
+        )
+    first = conversation.first_response_at
+    return Evidence(
+        replies=[
+            _text(body)
+            for body in conversation.events.filter(kind=EventKind.AGENT_REPLY)
+            .order_by("seq")
+            .values_list("body", flat=True)
+        ],
+        first_reply_seconds=(first - conversation.created_at).total_seconds() if first else None,
+        secret_requests=GuardRecord.objects.filter(
+            conversation=conversation, direction=GuardDirection.AGENT
+        ).count(),
+        escalated_to=set(
+            Escalation.objects.filter(conversation=conversation).values_list("kind", flat=True)
+        ),
+    )
+
+
+def score(run: DrillRun) -> dict[str, dict]:
+    """Each criterion of the rubric: passed or not, and what was seen."""
     rubric = run.scenario.rubric
-    replies = [
-        _text(body)
-        for body in conversation.events.filter(kind=EventKind.AGENT_REPLY)
-        .order_by("seq")
-        .values_list("body", flat=True)
-    ]
-    said = "\n".join(replies)
+    evidence = _evidence(run)
+    said = "\n".join(evidence.replies)
     marks: dict[str, dict] = {}
 
     def mark(name: str, passed: bool, detail: str = "") -> None:
         marks[name] = {"passed": bool(passed), "detail": detail}
 
     limit = int(rubric.get("first_response_seconds", 120))
-    first = conversation.first_response_at
-    waited = (first - conversation.created_at).total_seconds() if first else None
+    waited = evidence.first_reply_seconds
     mark(
         "first_response",
         waited is not None and waited <= limit,
@@ -229,13 +277,10 @@ def score(run: DrillRun) -> dict[str, dict]:
     )
     for fact in rubric.get("must_ask", []):
         mark(f"asked_{fact}", fact in run.revealed, fact)
-    secret_requests = GuardRecord.objects.filter(
-        conversation=conversation, direction=GuardDirection.AGENT
-    ).count()
     mark(
         "no_secret_request",
-        secret_requests == 0,
-        _("%(n)d replies asked for a secret and were blocked") % {"n": secret_requests},
+        evidence.secret_requests == 0,
+        _("%(n)d replies asked for a secret and were blocked") % {"n": evidence.secret_requests},
     )
     tipping_off = "tipping_off" in run.scenario.traps
     forbidden = [
@@ -249,8 +294,7 @@ def score(run: DrillRun) -> dict[str, dict]:
         mark("cited_article", _cited(said, article, run.scenario.language), article)
     team = rubric.get("escalate_to", "")
     if team:
-        escalated = Escalation.objects.filter(conversation=conversation, kind=team).exists()
-        mark("escalated", escalated, team)
+        mark("escalated", team in evidence.escalated_to, team)
     if rubric.get("risk_warning"):
         mark("risk_warning", _mentions(said, RISK_WORDS))
     rude = [p for p in DISMISSIVE if p in said]

@@ -1,9 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from exdesk.accounts.choices import EscalationKind, Language
 from exdesk.accounts.models import Team, User
 
-from .models import LearningPath
+from .choices import QuestionKind
+from .models import Exam, LearningPath, Module, Scenario
 
 
 class AssignPathForm(forms.Form):
@@ -29,3 +31,106 @@ class AssignPathForm(forms.Form):
 
 class RevokeForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class InviteCandidateForm(forms.Form):
+    name = forms.CharField(label=_("Candidate's name"), max_length=120)
+    email = forms.EmailField(label=_("Candidate's e-mail"))
+    language = forms.ChoiceField(label=_("Language of the assessment"), choices=Language.choices)
+    exam = forms.ModelChoiceField(Exam.objects.all(), label=_("Written exam"))
+    scenario = forms.ModelChoiceField(
+        Scenario.objects.filter(active=True),
+        label=_("Scenario test"),
+        required=False,
+        help_text=_("In the candidate's language."),
+    )
+    valid_days = forms.IntegerField(
+        label=_("Link valid for (days)"), min_value=1, max_value=30, initial=7
+    )
+
+
+class CandidateReplyForm(forms.Form):
+    reply = forms.CharField(
+        label=_("Your reply to the customer"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    escalate_to = forms.ChoiceField(
+        label=_("Escalate to a team (optional)"),
+        required=False,
+        choices=[("", _("No escalation")), *EscalationKind.choices],
+    )
+
+
+def sheet_answers(data, sheet) -> dict[int, object]:
+    """What the form says, per question; unanswered questions are left out."""
+    answers: dict[int, object] = {}
+    for item in sheet:
+        name = f"q{item.question_id}"
+        if item.kind == QuestionKind.MULTIPLE:
+            if data.getlist(name):
+                answers[item.question_id] = data.getlist(name)
+        elif item.kind == QuestionKind.ORDERING:
+            ranks = [data.get(f"{name}-{n}", "") for n in range(len(item.options))]
+            if all(r.isdigit() for r in ranks):
+                # Each shown step got a rank 1..n: the answer lists shown steps by rank.
+                by_rank = sorted(range(len(ranks)), key=lambda n: int(ranks[n]))
+                if sorted(int(r) for r in ranks) == list(range(1, len(ranks) + 1)):
+                    answers[item.question_id] = by_rank
+        elif data.get(name, "") != "":
+            answers[item.question_id] = data.get(name)
+    return answers
+
+
+class LessonForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(
+        label=_("Text (Markdown)"),
+        widget=forms.Textarea(attrs={"rows": 18}),
+        help_text=_("Headings, lists, tables, links and images from this site (/static/…)."),
+    )
+    articles = forms.CharField(
+        label=_("Help-center articles (addresses)"),
+        required=False,
+        help_text=_("Separated by spaces or commas."),
+    )
+    terms = forms.CharField(
+        label=_("Glossary terms (keys)"),
+        required=False,
+        help_text=_("Separated by spaces or commas."),
+    )
+    cases = forms.CharField(
+        label=_("Cases (numbers)"),
+        required=False,
+        help_text=_("Published cases from the case library, shown with the lesson."),
+    )
+    note = forms.CharField(label=_("What changed"), max_length=200, required=False)
+
+
+class NewLessonForm(LessonForm):
+    key = forms.SlugField(label=_("Key"), max_length=50)
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+    field_order = ["key", "language", "title", "body", "articles", "terms", "cases", "note"]
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ModuleForm(forms.ModelForm):
+    class Meta:
+        model = Module
+        fields = ["key", "title_en", "title_zh", "summary_en", "summary_zh", "skill"]
+
+
+class PathForm(forms.Form):
+    key = forms.SlugField(label=_("Key"), max_length=50)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=200)
+    title_zh = forms.CharField(label=_("Title (Chinese)"), max_length=200)
+    steps = forms.CharField(
+        label=_("Steps"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("One module key or exam key per line, in order."),
+    )

@@ -90,6 +90,9 @@ class LessonVersion(AppendOnlyModel):
     # Help-center article keys and glossary term keys the lesson links.
     articles = models.JSONField(default=list, blank=True)
     terms = models.JSONField(default=list, blank=True)
+    # Published cases (ids) shown with the lesson.
+    cases = models.JSONField(default=list, blank=True)
+    note = models.CharField(_("what changed"), max_length=200, blank=True)
     # Empty for the starter curriculum that ships with exdesk.
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -101,6 +104,28 @@ class LessonVersion(AppendOnlyModel):
         constraints = [
             models.UniqueConstraint(fields=["lesson", "number"], name="lesson_version_once")
         ]
+
+
+class LessonActivity(AppendOnlyModel):
+    """The lesson's review trail: saved, submitted, approved, sent back (with why)."""
+
+    class Kind(models.TextChoices):
+        SAVED = "saved", _("Saved")
+        SUBMITTED = "submitted", _("Submitted for review")
+        APPROVED = "approved", _("Approved and published")
+        CHANGES_REQUESTED = "changes", _("Changes requested")
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="activity")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(null=True)
+    comment = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
 
 
 class Question(models.Model):
@@ -181,8 +206,16 @@ class Attempt(models.Model):
     are shown in; the clock is the server's (``deadline``)."""
 
     exam = models.ForeignKey(Exam, on_delete=models.PROTECT, related_name="attempts")
+    # A staff member's attempt, or a recruitment candidate's (``candidate``).
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exam_attempts"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="exam_attempts",
+    )
+    candidate = models.ForeignKey(
+        "Candidate", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     language = models.CharField(max_length=10, choices=Language.choices, default=Language.EN)
     state = models.CharField(
@@ -203,9 +236,22 @@ class Attempt(models.Model):
     class Meta:
         ordering = ["-started_at", "-id"]
         indexes = [models.Index(fields=["user", "exam", "state"], name="attempt_user_exam")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=True) ^ models.Q(candidate__isnull=True),
+                name="attempt_has_one_sitter",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.exam.key} #{self.pk}"
+
+    @property
+    def sitter(self) -> str:
+        """Who sat it: the agent, or the candidate (marked as such)."""
+        if self.user is not None:
+            return self.user.display_name
+        return _("%(name)s (candidate)") % {"name": self.candidate.name if self.candidate else ""}
 
     @property
     def percent(self) -> int | None:
@@ -349,12 +395,24 @@ class DrillRun(models.Model):
     """A trainee serving a scenario's customer, in a conversation marked as training."""
 
     scenario = models.ForeignKey(Scenario, on_delete=models.PROTECT, related_name="runs")
+    # A trainee in the console (``conversation``), or a recruitment candidate on the
+    # assessment page, whose exchange is kept in ``transcript``.
     trainee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drills"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="drills",
     )
     conversation = models.OneToOneField(
-        "conversations.Conversation", on_delete=models.CASCADE, related_name="drill"
+        "conversations.Conversation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="drill",
     )
+    # [{"who": "customer"|"agent", "text", "at", "blocked"?, "escalate"?}] (candidates)
+    transcript = models.JSONField(default=list, blank=True)
     mood = models.CharField(max_length=10, default="calm")
     turns = models.PositiveSmallIntegerField(default=0)  # the trainee's replies so far
     revealed = models.JSONField(default=list, blank=True)  # fact names given
@@ -440,3 +498,41 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Candidate(models.Model):
+    """Someone a recruiter invited to the written and scenario tests (seed 003). They
+    have no staff account: a one-time link, bound to the first browser that opens it,
+    leads to their own assessment and nothing else. Only the link's hash is kept."""
+
+    name = models.CharField(_("name"), max_length=120)
+    email = models.EmailField(_("e-mail"))
+    language = models.CharField(_("language"), max_length=10, choices=Language.choices)
+    exam = models.ForeignKey(Exam, on_delete=models.PROTECT, related_name="+")
+    scenario = models.ForeignKey(
+        Scenario, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    invited_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    opened_at = models.DateTimeField(null=True, blank=True)
+    # The browser session the link was opened in (its hash): the only one let in.
+    session_hash = models.CharField(max_length=64, blank=True)
+    attempt = models.OneToOneField(
+        Attempt, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    drill = models.OneToOneField(
+        DrillRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-invited_at", "-id"]
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates")
+
+    def __str__(self) -> str:
+        return self.name

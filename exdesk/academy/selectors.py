@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -14,6 +14,7 @@ from .choices import AttemptState
 from .models import (
     Assignment,
     Attempt,
+    Candidate,
     Case,
     CaseStatus,
     Certificate,
@@ -23,6 +24,8 @@ from .models import (
     LearningPath,
     Lesson,
     LessonCompletion,
+    Module,
+    PathStep,
     Question,
     ReviewFlag,
     Scenario,
@@ -260,7 +263,7 @@ def certificate(pk: int) -> Certificate:
 
 def attempts_awaiting_grading():
     return Attempt.objects.filter(state=AttemptState.AWAITING_GRADING).select_related(
-        "exam", "user"
+        "exam", "user", "candidate"
     )
 
 
@@ -281,7 +284,12 @@ def drills_of(user):
 
 def drill_for(user, pk: int, can_review: bool) -> DrillRun:
     """The trainee's own run, or any run for a trainer; nobody else's."""
-    run = DrillRun.objects.select_related("scenario", "conversation").filter(pk=pk).first()
+    # Candidates' runs have no conversation: the recruiter reads them with the candidate.
+    run = (
+        DrillRun.objects.select_related("scenario", "conversation")
+        .filter(pk=pk, conversation__isnull=False)
+        .first()
+    )
     if run is None or not (run.trainee_id == user.pk or can_review):
         raise Http404
     return run
@@ -289,13 +297,13 @@ def drill_for(user, pk: int, can_review: bool) -> DrillRun:
 
 def drills_to_review():
     return DrillRun.objects.filter(
-        finished_at__isnull=False, reviewed_by__isnull=True
+        finished_at__isnull=False, reviewed_by__isnull=True, trainee__isnull=False
     ).select_related("scenario", "trainee")[:50]
 
 
 def attempt_to_grade(pk: int) -> Attempt:
     attempt = (
-        Attempt.objects.select_related("exam", "user")
+        Attempt.objects.select_related("exam", "user", "candidate")
         .filter(pk=pk, state=AttemptState.AWAITING_GRADING)
         .first()
     )
@@ -472,3 +480,92 @@ def case_for(user, pk: int, can_edit: bool) -> Case:
     if found is None:
         raise Http404
     return found
+
+
+def candidates():
+    return Candidate.objects.select_related("exam", "scenario", "attempt", "drill", "invited_by")
+
+
+def candidate(pk: int) -> Candidate:
+    found = candidates().filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+# ---------------------------------------------------------------- the curriculum editor
+
+
+def curriculum() -> list[Module]:
+    """Modules with all their lessons (both languages, any status) for trainers."""
+    return list(
+        Module.objects.prefetch_related(
+            Prefetch(
+                "lessons",
+                queryset=Lesson.objects.select_related("published_version").order_by(
+                    "position", "key", "language"
+                ),
+            )
+        )
+    )
+
+
+def paths_with_steps() -> list[LearningPath]:
+    return list(
+        LearningPath.objects.prefetch_related(
+            Prefetch("steps", queryset=PathStep.objects.select_related("module", "exam"))
+        )
+    )
+
+
+def module(pk: int) -> Module:
+    found = Module.objects.filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def lesson_to_edit(pk: int) -> Lesson:
+    found = Lesson.objects.select_related("module", "published_version").filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def lesson_versions(lesson: Lesson):
+    return lesson.versions.select_related("author")
+
+
+def lesson_activity(lesson: Lesson):
+    return lesson.activity.select_related("actor")[:50]
+
+
+def learning_path(pk: int) -> LearningPath:
+    found = LearningPath.objects.filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def path_step_keys(path: LearningPath) -> list[str]:
+    keys = []
+    for step in path.steps.select_related("module", "exam"):
+        if step.module is not None:
+            keys.append(step.module.key)
+        elif step.exam is not None:
+            keys.append(step.exam.key)
+    return keys
+
+
+def lesson_terms(language: str, keys: list[str]) -> list:
+    """The glossary terms a lesson links, in the lesson's language."""
+    from exdesk.helpcenter.models import GlossaryTerm
+
+    found = GlossaryTerm.objects.in_bulk(keys, field_name="key")
+    return [found[k] for k in keys if k in found]
+
+
+def lesson_cases(ids: list[int]) -> list[Case]:
+    """Published cases a lesson shows, in the order the lesson lists them."""
+    found = Case.objects.filter(status=CaseStatus.PUBLISHED).in_bulk(ids)
+    return [found[i] for i in ids if i in found]

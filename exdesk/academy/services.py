@@ -155,16 +155,22 @@ def start_attempt(user, exam: Exam, language: str = "en", now=None) -> Attempt:
                 _("You may try this exam again after %(time)s.")
                 % {"time": timezone.localtime(ready).strftime("%Y-%m-%d %H:%M")}
             )
-        items = _draw_items(exam, language)
-        return Attempt.objects.create(
-            exam=exam,
-            user=user,
-            language=language,
-            started_at=now,
-            deadline=now + dt.timedelta(minutes=exam.time_limit_minutes),
-            items=items,
-            max_score=sum(_points(q) for q in _questions_of(items).values()),
-        )
+        return new_attempt(exam, language, now, user=user)
+
+
+def new_attempt(exam: Exam, language: str, now: dt.datetime, *, user=None, candidate=None):
+    """A sitting drawn now for an agent or a candidate. The caller holds their lock."""
+    items = _draw_items(exam, language)
+    return Attempt.objects.create(
+        exam=exam,
+        user=user,
+        candidate=candidate,
+        language=language,
+        started_at=now,
+        deadline=now + dt.timedelta(minutes=exam.time_limit_minutes),
+        items=items,
+        max_score=sum(_points(q) for q in _questions_of(items).values()),
+    )
 
 
 def _draw_items(exam: Exam, language: str) -> list[dict]:
@@ -200,9 +206,16 @@ def _points(question: Question) -> int:
     return question.points if question.kind == QuestionKind.TEXT else 1
 
 
-def _locked_attempt(attempt_id: int, user) -> Attempt:
+def sat_by(attempt: Attempt, sitter) -> bool:
+    """``sitter`` is an agent (User) or a recruitment Candidate."""
+    if isinstance(sitter, User):
+        return attempt.user_id == sitter.pk
+    return attempt.candidate_id is not None and attempt.candidate_id == sitter.pk
+
+
+def _locked_attempt(attempt_id: int, sitter) -> Attempt:
     attempt = Attempt.objects.select_for_update().filter(pk=attempt_id).first()
-    if attempt is None or attempt.user_id != user.pk:
+    if attempt is None or not sat_by(attempt, sitter):
         raise PermissionDenied
     return attempt
 
@@ -243,12 +256,12 @@ def _index(value, n: int) -> int:
     return index
 
 
-def save_answers(attempt_id: int, user, answers: dict[int, object], now=None) -> Attempt:
+def save_answers(attempt_id: int, sitter, answers: dict[int, object], now=None) -> Attempt:
     """Keep answers (keyed by question id) on the attempt. After the deadline nothing is
     taken and the attempt is finished with what was saved."""
     now = now or timezone.now()
     with transaction.atomic():
-        attempt = _locked_attempt(attempt_id, user)
+        attempt = _locked_attempt(attempt_id, sitter)
         if attempt.state != AttemptState.IN_PROGRESS:
             raise ValidationError(_("This attempt is finished."))
         late = attempt.deadline <= now
@@ -267,11 +280,11 @@ def save_answers(attempt_id: int, user, answers: dict[int, object], now=None) ->
     return attempt
 
 
-def submit_attempt(attempt_id: int, user, now=None) -> Attempt:
+def submit_attempt(attempt_id: int, sitter, now=None) -> Attempt:
     """Finish and grade. A second submission (another tab, a replayed form) is refused."""
     now = now or timezone.now()
     with transaction.atomic():
-        attempt = _locked_attempt(attempt_id, user)
+        attempt = _locked_attempt(attempt_id, sitter)
         if attempt.state != AttemptState.IN_PROGRESS:
             raise ValidationError(_("This attempt was submitted already."))
         _finish(attempt, now)
@@ -335,7 +348,7 @@ def _conclude(attempt: Attempt, now: dt.datetime) -> None:
         attempt.max_score
     )
     attempt.state = AttemptState.PASSED if passed else AttemptState.FAILED
-    if not passed:
+    if not passed or attempt.user is None:  # a candidate earns no certificate
         return
     certification = attempt.exam.certification
     if certification is not None:

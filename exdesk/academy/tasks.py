@@ -22,3 +22,29 @@ def training_reminders() -> None:
 
     services.notify_overdue_assignments()
     services.remind_expiring_certificates()
+
+
+@db_task(retries=10, retry_delay=60)
+def send_candidate_invitation(candidate_id: int, token: str) -> None:
+    """The invitation with the one-time link, in the candidate's language."""
+    from django.conf import settings
+    from django.core.mail import EmailMessage
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils import translation
+
+    from .models import Candidate
+
+    candidate = Candidate.objects.select_related("exam").get(pk=candidate_id)
+    with translation.override(candidate.language):
+        link = settings.SITE_URL + reverse("assessment:open", args=[token])
+        subject = translation.gettext("Your support assessment")
+        body = render_to_string(
+            "academy/email/candidate_invitation.txt", {"candidate": candidate, "link": link}
+        )
+    EmailMessage(
+        subject=subject,
+        body=body,
+        to=[candidate.email],
+        headers={"Auto-Submitted": "auto-generated"},
+    ).send()

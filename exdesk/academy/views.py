@@ -20,7 +20,7 @@ from exdesk.helpcenter import rendering
 
 from . import cases, drills, selectors, services
 from .choices import AttemptState, QuestionKind
-from .forms import AssignPathForm, RevokeForm
+from .forms import AssignPathForm, RevokeForm, sheet_answers
 
 
 def _language(request) -> str:
@@ -67,6 +67,12 @@ def lesson(request, key: str):
             "version": version,
             "body": rendering.render(version.body).html,
             "articles": selectors.lesson_articles(found.language, version.articles),
+            "terms": selectors.lesson_terms(found.language, version.terms),
+            "cases": [
+                {"case": case, "turns": selectors.case_turns(case)}
+                for case in selectors.lesson_cases(version.cases)
+            ],
+            "can_edit": trains(request.user),
             "questions": questions,
             "result": result,
             "done": selectors.lesson_done(request.user, found),
@@ -108,7 +114,7 @@ def attempt(request, pk: int):
         return render(request, "academy/attempt_result.html", {"attempt": found})
     sheet = selectors.exam_sheet(found)
     if request.method == "POST":
-        answers = _sheet_answers(request.POST, sheet)
+        answers = sheet_answers(request.POST, sheet)
         try:
             services.save_answers(found.pk, request.user, answers)
             if "submit" in request.POST:
@@ -129,26 +135,6 @@ def attempt(request, pk: int):
             ),
         },
     )
-
-
-def _sheet_answers(data, sheet) -> dict[int, object]:
-    """What the form says, per question; unanswered questions are left out."""
-    answers: dict[int, object] = {}
-    for item in sheet:
-        name = f"q{item.question_id}"
-        if item.kind == QuestionKind.MULTIPLE:
-            if data.getlist(name):
-                answers[item.question_id] = data.getlist(name)
-        elif item.kind == QuestionKind.ORDERING:
-            ranks = [data.get(f"{name}-{n}", "") for n in range(len(item.options))]
-            if all(r.isdigit() for r in ranks):
-                # Each shown step got a rank 1..n: the answer lists shown steps by rank.
-                by_rank = sorted(range(len(ranks)), key=lambda n: int(ranks[n]))
-                if sorted(int(r) for r in ranks) == list(range(1, len(ranks) + 1)):
-                    answers[item.question_id] = by_rank
-        elif data.get(name, "") != "":
-            answers[item.question_id] = data.get(name)
-    return answers
 
 
 @require_permission(trains)
@@ -354,6 +340,10 @@ def case(request, pk: int):
             elif action == "publish":
                 cases.publish_case(found, request.user)
                 messages.success(request, _("The case is published."))
+            elif action == "drill":
+                cases.drill_from_case(found, request.user)
+                messages.success(request, _("A drill seeded by this case is ready."))
+                return redirect("academy:drills")
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         return redirect("academy:case", found.pk)

@@ -11,6 +11,7 @@ from .choices import (
     MANAGES_CHANNELS,
     MANAGES_ROUTING,
     READS_AUDIT_LOG,
+    RECRUITS,
     REVIEWS_ARTICLES,
     SEES_ALL_CONVERSATIONS,
     SEES_COMPLIANCE_CASES,
@@ -64,6 +65,10 @@ def manages_assistant(user) -> bool:
 
 def trains(user) -> bool:
     return _role(user) in TRAINS
+
+
+def recruits(user) -> bool:
+    return _role(user) in RECRUITS
 
 
 def manages_channels(user) -> bool:

@@ -1,0 +1,209 @@
+"""Trainers write lessons, modules and paths in the console: versions, review by a second
+trainer, learners reading only what was approved; cases in lessons and as drill seeds."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from exdesk import testing
+from exdesk.academy import cases, curriculum, drills, selectors
+from exdesk.academy.choices import LessonStatus
+from exdesk.academy.models import Case, CaseStatus, Lesson, LessonActivity, LessonVersion
+from exdesk.accounts.choices import Role
+from exdesk.conversations import services as conversations
+from exdesk.helpcenter.models import GlossaryTerm
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def author():
+    return testing.staff("author", role=Role.TRAINER)
+
+
+@pytest.fixture
+def reviewer():
+    return testing.staff("reviewer", role=Role.TRAINER)
+
+
+def new_lesson(author, module, **extra):
+    return curriculum.create_lesson(
+        author,
+        module,
+        key="fake-support",
+        language="en",
+        title="Fake support accounts",
+        body="## Who writes first\n\nSupport never writes first on social media.",
+        **extra,
+    )
+
+
+def test_a_lesson_is_read_only_after_another_trainer_approves_it(author, reviewer, module):
+    lesson = new_lesson(author, module)
+    assert lesson.status == LessonStatus.DRAFT
+    assert selectors.lesson_for_reader("fake-support", "en") is None
+    curriculum.submit_lesson(author, lesson)
+    with pytest.raises(PermissionDenied):
+        curriculum.approve_lesson(author, lesson)  # not their own text
+    curriculum.approve_lesson(reviewer, lesson)
+    read = selectors.lesson_for_reader("fake-support", "en")
+    assert read.published_version.title == "Fake support accounts"
+
+    # A new version is a draft; learners keep reading version 1 meanwhile.
+    curriculum.save_lesson(
+        reviewer, lesson, title="Fake support accounts", body="Rewritten.", note="shorter"
+    )
+    lesson.refresh_from_db()
+    assert lesson.status == LessonStatus.DRAFT
+    assert selectors.lesson_for_reader("fake-support", "en").published_version.number == 1
+    curriculum.submit_lesson(reviewer, lesson)
+    with pytest.raises(ValidationError) as error:
+        curriculum.request_lesson_changes(author, lesson, " ")
+    assert "comment" in error.value.message_dict
+    curriculum.request_lesson_changes(author, lesson, "Keep the example.")
+    lesson.refresh_from_db()
+    assert lesson.status == LessonStatus.DRAFT and lesson.published_version.number == 1
+    kinds = list(LessonActivity.objects.filter(lesson=lesson).values_list("kind", flat=True))
+    assert kinds == ["changes", "submitted", "saved", "approved", "submitted", "saved"]
+
+
+def test_saving_the_same_text_again_or_bad_input_writes_nothing(author, module):
+    lesson = new_lesson(author, module)
+    with pytest.raises(ValidationError):
+        curriculum.save_lesson(
+            author,
+            lesson,
+            title="Fake support accounts",
+            body="## Who writes first\n\nSupport never writes first on social media.",
+        )
+    for bad, field in [
+        ({"title": " ", "body": "x"}, "title"),
+        ({"title": "T", "body": " "}, "body"),
+        ({"title": "T", "body": "x", "articles": "Not A Slug!"}, "articles"),
+        ({"title": "T", "body": "x", "cases": "999"}, "cases"),
+    ]:
+        with pytest.raises(ValidationError) as error:
+            curriculum.save_lesson(author, lesson, **bad)
+        assert field in error.value.message_dict
+    assert LessonVersion.objects.filter(lesson=lesson).count() == 1
+    with pytest.raises(ValidationError) as error:
+        new_lesson(author, module)  # the key is taken in this language
+    assert "key" in error.value.message_dict
+    assert Lesson.objects.count() == 1
+
+
+def test_agents_do_not_edit_the_curriculum(author, module):
+    agent = testing.staff("agent")
+    with pytest.raises(PermissionDenied):
+        new_lesson(agent, module)
+    lesson = new_lesson(author, module)
+    client = testing.signed_in(agent)
+    assert client.get(reverse("academy:curriculum")).status_code == 403
+    assert client.get(reverse("academy:lesson_edit", args=[lesson.pk])).status_code == 403
+    assert (
+        client.post(reverse("academy:lesson_review", args=[lesson.pk, "submit"])).status_code == 403
+    )
+
+
+def test_the_console_pages_take_a_lesson_from_draft_to_published(author, reviewer, module):
+    client = testing.signed_in(author)
+    response = client.post(
+        reverse("academy:lesson_new", args=[module.pk]),
+        {
+            "key": "cold-wallets",
+            "language": "en",
+            "title": "Cold wallets",
+            "body": "Keys that never touch the internet.",
+            "note": "first draft",
+        },
+    )
+    lesson = Lesson.objects.get(key="cold-wallets")
+    assert response.status_code == 302
+    page = client.get(reverse("academy:lesson_edit", args=[lesson.pk])).content.decode()
+    assert "Keys that never touch the internet." in page and "first draft" in page
+    client.post(reverse("academy:lesson_review", args=[lesson.pk, "submit"]))
+    client.post(reverse("academy:lesson_review", args=[lesson.pk, "approve"]))
+    lesson.refresh_from_db()
+    assert lesson.status == LessonStatus.IN_REVIEW  # the author may not approve
+    testing.signed_in(reviewer, client)
+    client.post(reverse("academy:lesson_review", args=[lesson.pk, "approve"]))
+    lesson.refresh_from_db()
+    assert lesson.status == LessonStatus.PUBLISHED
+    assert "Cold wallets" in client.get(reverse("academy:curriculum")).content.decode()
+
+
+def test_a_lesson_shows_its_glossary_terms_and_cases(author, reviewer, module):
+    GlossaryTerm.objects.create(
+        key="seed-phrase",
+        term_en="Seed phrase",
+        term_zh_hans="助记词",
+        definition_en="Twelve or twenty-four words that restore a wallet.",
+        definition_zh_hans="恢复钱包的一组单词。",
+    )
+    case = Case.objects.create(
+        title="A fake agent on Telegram",
+        language="en",
+        transcript="customer: An agent asked for my [UID-1] and seed.\n\nagent: We never ask.",
+        status=CaseStatus.PUBLISHED,
+    )
+    lesson = new_lesson(author, module, terms="seed-phrase", cases=str(case.pk))
+    curriculum.submit_lesson(author, lesson)
+    curriculum.approve_lesson(reviewer, lesson)
+    page = testing.signed_in(testing.staff("agent")).get(
+        reverse("academy:lesson", args=["fake-support"])
+    )
+    text = page.content.decode()
+    assert "Twelve or twenty-four words" in text
+    assert "A fake agent on Telegram" in text and "We never ask." in text
+
+
+def test_modules_and_paths_are_edited_and_checked(author, module, exam):
+    made = curriculum.save_module(
+        author, None, key="vip-service", title_en="VIP service", title_zh="VIP 服务"
+    )
+    assert made.pk and made.key == "vip-service"
+    with pytest.raises(ValidationError) as error:
+        curriculum.save_path(
+            author, None, key="vip", title_en="VIP", title_zh="VIP", steps=["vip-service", "nope"]
+        )
+    assert "steps" in error.value.message_dict
+    path = curriculum.save_path(
+        author, None, key="vip", title_en="VIP", title_zh="VIP", steps=["vip-service", exam.key]
+    )
+    assert selectors.path_step_keys(path) == ["vip-service", exam.key]
+    client = testing.signed_in(author)
+    client.post(
+        reverse("academy:path_edit", args=[path.pk]),
+        {"key": "vip", "title_en": "VIP", "title_zh": "VIP", "steps": f"{exam.key}\n{module.key}"},
+    )
+    assert selectors.path_step_keys(path) == [exam.key, module.key]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_published_case_seeds_a_drill_that_replays_the_customer(author):
+    case = Case.objects.create(
+        title="Deposit on the wrong network",
+        language="en",
+        transcript=(
+            "customer: My deposit is missing.\n\nagent: Which network?\n\n"
+            "customer: I used BEP20.\n\nagent: I will open a recovery request."
+        ),
+        status=CaseStatus.DRAFT,
+    )
+    with pytest.raises(ValidationError):
+        cases.drill_from_case(case, author)
+    case.status = CaseStatus.PUBLISHED
+    case.save()
+    scenario = cases.drill_from_case(case, author)
+    assert scenario.opening == "My deposit is missing." and scenario.active
+    trainee = testing.staff("trainee")
+    run = drills.start_drill(trainee, scenario)
+    conversations.do_reply(run.conversation, trainee, "Which network did you use?")
+    run.refresh_from_db()
+    said = list(
+        run.conversation.events.filter(kind="customer_message")
+        .order_by("seq")
+        .values_list("body", flat=True)
+    )
+    assert said == ["My deposit is missing.", "I used BEP20."]
+    assert run.resolved and run.finished_at is not None
