@@ -4,6 +4,7 @@ passes, and the certificate sends them the conversations that need the skill unt
 expires. axe-core on every page."""
 
 import datetime as dt
+from urllib.parse import urlparse
 
 import pytest
 from django.utils import timezone
@@ -307,3 +308,116 @@ def test_a_case_is_made_reviewed_and_read(new_page, live_server):
     reader.get_by_role("link", name="Deposit not credited").click()
     expect(reader.locator("mark").first).to_be_visible()
     check_accessibility(reader)
+
+
+def test_a_candidate_takes_the_assessment_and_never_sees_the_console(
+    new_page, live_server, academy, mailoutbox
+):
+    from exdesk.academy.models import Candidate, Scenario
+
+    from .conftest import fits_phone_width
+
+    Scenario.objects.create(
+        key="missing-deposit",
+        language="en",
+        title="A missing deposit",
+        persona={"name": "Mia", "mood": "worried"},
+        opening="My deposit has not arrived.",
+        script={
+            "reveal": [{"fact": "txid", "asked_by": ["txid"], "reply": "The TxID is 0xab12."}],
+            "step": [{"when": ["recovery request"], "reply": "Thank you.", "done": True}],
+            "ignored": {"upset": "Hello?"},
+        },
+        rubric={"must_ask": ["txid"], "first_response_seconds": 600},
+    )
+    recruiter = testing.staff("rita", role=Role.TRAINER)
+    page = new_page()
+    sign_in_with_session(page, recruiter, live_server.url)
+    page.goto("/console/training/recruitment/")
+    check_accessibility(page)
+    page.get_by_label("Candidate's name").fill("Lin Wei")
+    page.get_by_label("Candidate's e-mail").fill("lin@example.com")
+    page.get_by_label("Language of the assessment").select_option("en")
+    page.get_by_label("Written exam").select_option(label="Security L1 exam")
+    page.get_by_label("Scenario test").select_option(label="missing-deposit (en)")
+    page.get_by_role("button", name="Send the invitation").click()
+    expect(page.get_by_text("Lin Wei is invited")).to_be_visible()
+    mailed = next(line for line in mailoutbox[-1].body.splitlines() if "/assess/link/" in line)
+    link = urlparse(mailed.strip()).path  # the mail names EXDESK_SITE_URL; here, the live server
+
+    # The candidate, on a phone, with no account.
+    candidate_page = new_page(viewport={"width": 390, "height": 800})
+    candidate_page.goto(link)
+    expect(candidate_page.get_by_role("heading", name="Welcome, Lin Wei")).to_be_visible()
+    assert "/assess/link/" not in candidate_page.url  # the token leaves the address bar
+    assert fits_phone_width(candidate_page)
+    check_accessibility(candidate_page)
+    assert candidate_page.locator("a[href^='/console']").count() == 0
+    candidate_page.get_by_role("link", name="Start the written exam").click()
+    check_accessibility(candidate_page)
+    attempt = Candidate.objects.get(name="Lin Wei").attempt
+    answer_sheet(candidate_page, attempt, right=True)
+    candidate_page.get_by_role("button", name="Submit the exam").click()
+    expect(candidate_page.get_by_text("Submitted. Thank you.")).to_be_visible()
+    candidate_page.get_by_role("link", name="Start the scenario").click()
+    check_accessibility(candidate_page)
+    expect(candidate_page.get_by_text("My deposit has not arrived.")).to_be_visible()
+    reply = candidate_page.get_by_label("Your reply to the customer")
+    reply.fill("Sorry for the wait. What is the TxID of the deposit?")
+    candidate_page.get_by_role("button", name="Send the reply").click()
+    expect(candidate_page.get_by_text("The TxID is 0xab12.")).to_be_visible()
+    reply.fill("I have opened a recovery request for you.")
+    candidate_page.get_by_role("button", name="Send the reply").click()
+    expect(candidate_page.get_by_text("Finished. Thank you.")).to_be_visible()
+    candidate_page.get_by_role("button", name="Send my assessment").click()
+    expect(candidate_page.get_by_role("heading", name="Thank you")).to_be_visible()
+    check_accessibility(candidate_page)
+
+    # Forwarded or reopened, the link opens nothing.
+    other = new_page()
+    other.goto(link)
+    expect(other.get_by_role("heading", name="This link cannot be opened")).to_be_visible()
+    check_accessibility(other)
+
+    # The recruiter reads the results.
+    page.goto("/console/training/recruitment/")
+    page.get_by_role("link", name="Lin Wei").click()
+    check_accessibility(page)
+    expect(page.get_by_text("What is the TxID of the deposit?")).to_be_visible()
+    expect(page.get_by_text("100%").first).to_be_visible()
+
+
+def test_trainers_write_lessons_and_read_the_teams_record(new_page, live_server, academy):
+    author = testing.staff("tina", role=Role.TRAINER)
+    reviewer = testing.staff("rick", role=Role.TRAINER)
+    module = Module.objects.get(key="account-security")
+    page = new_page()
+    sign_in_with_session(page, author, live_server.url)
+    page.goto("/console/training/curriculum/")
+    check_accessibility(page)
+    page.goto(f"/console/training/curriculum/modules/{module.pk}/lessons/new/")
+    check_accessibility(page)
+    page.get_by_label("Key:", exact=True).fill("cold-wallets")
+    page.get_by_label("Language:", exact=True).select_option("en")
+    page.get_by_label("Title:", exact=True).fill("Cold wallets")
+    page.get_by_label("Text (Markdown)").fill("## Offline keys\n\nKeys that never go online.")
+    page.get_by_role("button", name="Save the draft").click()
+    expect(page.get_by_role("heading", name="Offline keys")).to_be_visible()  # the preview
+    check_accessibility(page)
+    page.get_by_role("button", name="Send to review").click()
+    expect(page.get_by_text("The lesson is waiting for review.")).to_be_visible()
+
+    page = new_page()
+    sign_in_with_session(page, reviewer, live_server.url)
+    page.goto("/console/training/curriculum/")
+    page.get_by_role("link", name="cold-wallets").click()
+    page.get_by_role("button", name="Approve and publish").click()
+    expect(page.get_by_text("The lesson is published.")).to_be_visible()
+    page.get_by_role("link", name="Read as a learner").click()
+    expect(page.get_by_role("heading", name="Cold wallets")).to_be_visible()
+
+    page.goto("/console/training/team/")
+    check_accessibility(page)
+    page.get_by_role("link", name="tina").first.click()
+    check_accessibility(page)
+    expect(page.get_by_role("heading", name="Service in the last 30 days")).to_be_visible()
