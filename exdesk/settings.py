@@ -400,3 +400,5 @@ ASSISTANT_LLM_URL = os.environ.get("EXDESK_ASSISTANT_LLM_URL", "")
 ASSISTANT_LLM_MODEL = os.environ.get("EXDESK_ASSISTANT_LLM_MODEL", "")
 ASSISTANT_LLM_KEY = os.environ.get("EXDESK_ASSISTANT_LLM_KEY", "")
 ASSISTANT_LLM_TIMEOUT = float(os.environ.get("EXDESK_ASSISTANT_LLM_TIMEOUT", "10"))
+# Drills: let the same endpoint vary the simulated customer's wording (never needed).
+ACADEMY_DRILL_REWORDING = os.environ.get("EXDESK_ACADEMY_DRILL_REWORDING", "") == "1"

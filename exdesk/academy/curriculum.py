@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from exdesk.accounts.choices import Language
 from exdesk.accounts.permissions import trains
+from exdesk.conversations import attachments as files
 
 from .choices import LessonStatus
 from .models import (
@@ -21,6 +22,7 @@ from .models import (
     LearningPath,
     Lesson,
     LessonActivity,
+    LessonImage,
     LessonVersion,
     Module,
     PathStep,
@@ -250,3 +252,34 @@ def save_path(user, path: LearningPath | None, *, steps: list[str], **fields) ->
         for n, key in enumerate(steps)
     )
     return path
+
+
+# ---------------------------------------------------------------- images
+
+IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
+
+
+def upload_image(user, upload) -> LessonImage:
+    """Keep an image for lessons (the same bytes once) and return it; its address goes
+    into the lesson's Markdown."""
+    _check_trainer(user)
+    [checked] = files.check_files([upload])
+    if checked.content_type not in IMAGE_TYPES:
+        raise ValidationError(_("Upload a PNG, JPEG, GIF or WebP image."))
+    existing = LessonImage.objects.filter(sha256=checked.sha256).first()
+    if existing is not None:
+        return existing
+    path = files.store(checked)
+    try:
+        with transaction.atomic():
+            return LessonImage.objects.create(
+                sha256=checked.sha256,
+                path=path,
+                content_type=checked.content_type,
+                size=checked.size,
+                name=checked.name,
+                uploaded_by=user,
+            )
+    except IntegrityError:  # the same image, uploaded at the same moment by someone else
+        files.discard([path])
+        return LessonImage.objects.get(sha256=checked.sha256)

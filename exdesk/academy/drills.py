@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from exdesk.assistant.generative import reworded
 from exdesk.conversations import services as conversations
 from exdesk.conversations.choices import Channel, EventKind
 from exdesk.customers.services import create_customer
@@ -139,7 +140,7 @@ def customer_turn(event_id: int) -> str | None:
         )
         if run is None:
             return None
-        answer = _answer(run, _text(event.body))
+        answer = customer_answer(run, event.body)
         run.save(update_fields=["mood", "turns", "revealed", "trap_sprung", "resolved"])
         if answer:  # a replayed case may have nothing more to say
             conversations.do_add_customer_message(
@@ -151,8 +152,9 @@ def customer_turn(event_id: int) -> str | None:
 
 
 def customer_answer(run: DrillRun, reply: str) -> str:
-    """The scripted customer's answer to ``reply``; updates the run (the caller saves)."""
-    return _answer(run, _text(reply))
+    """The scripted customer's answer to ``reply``, reworded when the operator turned that
+    on; updates the run (the caller saves)."""
+    return reworded(_answer(run, _text(reply)), run.scenario.language, run.mood)
 
 
 def _answer(run: DrillRun, text: str) -> str:

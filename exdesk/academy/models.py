@@ -128,6 +128,27 @@ class LessonActivity(AppendOnlyModel):
         ordering = ["-created_at", "-id"]
 
 
+class LessonImage(models.Model):
+    """An image a trainer uploaded for lessons, checked from its bytes (no SVG: it could
+    carry script) and served to signed-in staff only, from this site."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    path = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    name = models.CharField(max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Question(models.Model):
     """One question of the bank, in one language. The answer key never leaves the server
     before an attempt is submitted (selectors.exam_sheet shows the rest)."""

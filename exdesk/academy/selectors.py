@@ -569,3 +569,12 @@ def lesson_cases(ids: list[int]) -> list[Case]:
     """Published cases a lesson shows, in the order the lesson lists them."""
     found = Case.objects.filter(status=CaseStatus.PUBLISHED).in_bulk(ids)
     return [found[i] for i in ids if i in found]
+
+
+def lesson_image(sha256: str):
+    from .models import LessonImage
+
+    found = LessonImage.objects.filter(sha256=sha256).first()
+    if found is None:
+        raise Http404
+    return found

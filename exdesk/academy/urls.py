@@ -22,10 +22,16 @@ urlpatterns = [
     ),
     path("curriculum/lessons/<int:pk>/", views_curriculum.lesson_edit, name="lesson_edit"),
     path(
+        "curriculum/lessons/<int:pk>/images/",
+        views_curriculum.image_upload,
+        name="image_upload",
+    ),
+    path(
         "curriculum/lessons/<int:pk>/<slug:action>/",
         views_curriculum.lesson_review,
         name="lesson_review",
     ),
+    path("images/<str:sha256>/", views_curriculum.image, name="image"),
     path("curriculum/paths/new/", views_curriculum.path_edit, name="path_new"),
     path("curriculum/paths/<int:pk>/", views_curriculum.path_edit, name="path_edit"),
     path("items/", views.item_analysis, name="items"),

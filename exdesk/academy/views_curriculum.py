@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.http import FileResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from exdesk.accounts.decorators import require_permission
+from exdesk.accounts.decorators import require_permission, staff_required
 from exdesk.accounts.permissions import trains
 from exdesk.helpcenter import rendering
 
@@ -147,3 +150,34 @@ def path_edit(request, pk: int | None = None):
             messages.success(request, _("The learning path is saved."))
             return redirect("academy:curriculum")
     return render(request, "academy/path_form.html", {"form": form, "path": path})
+
+
+@require_POST
+@require_permission(trains)
+def image_upload(request, pk: int):
+    """From a lesson's page: store the image and give the Markdown that shows it."""
+    lesson = selectors.lesson_to_edit(pk)
+    upload = request.FILES.get("image")
+    try:
+        if upload is None:
+            raise ValidationError(_("Choose an image to upload."))
+        image = curriculum.upload_image(request.user, upload)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        address = reverse("academy:image", args=[image.sha256])
+        messages.success(
+            request,
+            _("The image is stored. Put this in the text: %(markdown)s")
+            % {"markdown": f"![{image.name}]({address})"},
+        )
+    return redirect("academy:lesson_edit", lesson.pk)
+
+
+@staff_required
+def image(request, sha256: str):
+    found = selectors.lesson_image(sha256)
+    response = FileResponse(default_storage.open(found.path, "rb"), content_type=found.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=86400"
+    return response

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import urllib.error
 import urllib.request
 
@@ -40,15 +41,12 @@ def _messages(question: str, language: str, articles: list[tuple[str, str]]) -> 
     ]
 
 
-def grounded_answer(question: str, language: str, articles: list[tuple[str, str]]) -> str | None:
-    """The endpoint's answer from these articles, or None (no answer, an unsafe answer,
-    or any failure: the caller then shows the article itself)."""
-    if not enabled() or not articles:
-        return None
+def _complete(messages: list[dict], temperature: float) -> str | None:
+    """The endpoint's reply to ``messages``, or None on any failure."""
     payload = {
         "model": settings.ASSISTANT_LLM_MODEL,
-        "messages": _messages(question, language, articles),
-        "temperature": 0,
+        "messages": messages,
+        "temperature": temperature,
     }
     headers = {"Content-Type": "application/json"}
     if settings.ASSISTANT_LLM_KEY:
@@ -61,11 +59,46 @@ def grounded_answer(question: str, language: str, articles: list[tuple[str, str]
     )
     try:
         with urllib.request.urlopen(request, timeout=settings.ASSISTANT_LLM_TIMEOUT) as response:  # noqa: S310
-            answer = json.load(response)["choices"][0]["message"]["content"].strip()
+            return json.load(response)["choices"][0]["message"]["content"].strip()
     except (OSError, ValueError, KeyError, IndexError, TypeError, AttributeError) as error:
         # The error only: never the question or the answer (they are customer data).
-        log.warning("generated answer failed: %s", type(error).__name__)
+        log.warning("generated text failed: %s", type(error).__name__)
         return None
+
+
+def grounded_answer(question: str, language: str, articles: list[tuple[str, str]]) -> str | None:
+    """The endpoint's answer from these articles, or None (no answer, an unsafe answer,
+    or any failure: the caller then shows the article itself)."""
+    if not enabled() or not articles:
+        return None
+    answer = _complete(_messages(question, language, articles), temperature=0)
     if not answer or NO_ANSWER in answer or guard.agent_asks_for_secret(answer):
         return None
     return guard.mask(answer).text[:2000]
+
+
+# Numbers, identifiers and amounts ("40718265", "TRC20", "0.5"), without a closing dot.
+_FACT = re.compile(r"[A-Za-z0-9]*\d(?:[A-Za-z0-9.]*[A-Za-z0-9])?")
+
+
+def reworded(line: str, language: str, mood: str) -> str:
+    """A simulated customer's scripted line said another way, for training drills (off
+    unless the operator turns it on). The script stays the truth: a rewording that drops
+    or changes a number, an identifier or an amount is discarded for the line itself."""
+    if not (enabled() and settings.ACADEMY_DRILL_REWORDING) or not line.strip():
+        return line
+    rules = (
+        "Rewrite the message of a cryptocurrency exchange's customer in other words, as a "
+        f"{mood} customer would write it in a chat, in {LANGUAGE_NAMES.get(language, 'English')}. "
+        "Keep every number, identifier, amount, network and code exactly as written; add no "
+        "facts; reply with the rewritten message only."
+    )
+    text = _complete(
+        [{"role": "system", "content": rules}, {"role": "user", "content": line}],
+        temperature=0.7,
+    )
+    if not text or len(text) > 3 * len(line) + 200:
+        return line
+    if not set(_FACT.findall(line)) <= set(_FACT.findall(text)):
+        return line
+    return text

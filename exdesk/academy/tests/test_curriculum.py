@@ -207,3 +207,70 @@ def test_a_published_case_seeds_a_drill_that_replays_the_customer(author):
     )
     assert said == ["My deposit is missing.", "I used BEP20."]
     assert run.resolved and run.finished_at is not None
+
+
+# A 1×1 transparent PNG.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+def test_an_uploaded_image_is_shown_in_a_lesson_to_staff_only(author, reviewer, module):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    lesson = new_lesson(author, module)
+    client = testing.signed_in(author)
+    response = client.post(
+        reverse("academy:image_upload", args=[lesson.pk]),
+        {"image": SimpleUploadedFile("chart.png", PNG, content_type="image/png")},
+        follow=True,
+    )
+    image = curriculum.LessonImage.objects.get()
+    address = reverse("academy:image", args=[image.sha256])
+    assert f"![chart.png]({address})" in response.content.decode()
+    served = client.get(address)
+    assert served.status_code == 200 and served["Content-Type"] == "image/png"
+    assert b"".join(served.streaming_content) == PNG
+    assert testing.Client().get(address).status_code == 302  # not signed in: to the login
+
+    curriculum.save_lesson(author, lesson, title="Charts", body=f"![A chart]({address})")
+    curriculum.submit_lesson(author, lesson)
+    curriculum.approve_lesson(reviewer, lesson)
+    page = testing.signed_in(testing.staff("agent")).get(
+        reverse("academy:lesson", args=[lesson.key])
+    )
+    assert f'src="{address}"' in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    "name,data",
+    [
+        ("evil.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+        ("page.html", b"<html><script>alert(1)</script></html>"),
+        ("notes.txt", b"just text"),
+        ("empty.png", b""),
+    ],
+)
+def test_only_raster_images_are_taken(author, module, name, data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    lesson = new_lesson(author, module)
+    response = testing.signed_in(author).post(
+        reverse("academy:image_upload", args=[lesson.pk]),
+        {"image": SimpleUploadedFile(name, data)},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert not curriculum.LessonImage.objects.exists()
+
+
+def test_agents_cannot_upload_images(author, module):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    lesson = new_lesson(author, module)
+    response = testing.signed_in(testing.staff("agent")).post(
+        reverse("academy:image_upload", args=[lesson.pk]),
+        {"image": SimpleUploadedFile("chart.png", PNG)},
+    )
+    assert response.status_code == 403 and not curriculum.LessonImage.objects.exists()

@@ -115,3 +115,20 @@ def test_twenty_scenarios_in_each_language_with_their_facts_asked_for():
     for language in LANGUAGES:
         for trap in ("seed_phrase_offer", "skip_kyc", "public_threat", "vip_crash", "tipping_off"):
             assert traps[(language, trap)] >= 1, (language, trap)
+
+
+@pytest.mark.django_db
+def test_the_load_command_loads_once_and_says_what_it_added():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("load_starter_academy", stdout=out)
+    assert Module.objects.count() >= 12
+    assert f"{Module.objects.count()} modules, {Lesson.objects.count()} lessons" in out.getvalue()
+    first = Lesson.objects.count()
+    again = StringIO()
+    call_command("load_starter_academy", stdout=again)
+    assert "0 modules, 0 lessons, 0 questions" in again.getvalue()
+    assert Lesson.objects.count() == first

@@ -116,3 +116,44 @@ def test_the_bot_uses_the_generated_answer(stand_in, settings, django_capture_on
     answer = event.conversation.events.filter(kind=EventKind.AGENT_REPLY).last()
     assert answer.data["generated"] and stand_in.reply in answer.body
     assert "My deposit has not arrived" in answer.body  # the source is named
+
+
+LINE = "My UID is 40718265 and I sent 250 USDT on TRC20."
+
+
+def test_drill_rewording_is_off_unless_the_operator_turns_it_on(stand_in, settings):
+    settings.ACADEMY_DRILL_REWORDING = False
+    assert generative.reworded(LINE, "en", "upset") == LINE
+    assert stand_in.requests == []
+
+
+def test_drill_rewording_keeps_every_fact_of_the_script(stand_in, settings):
+    settings.ACADEMY_DRILL_REWORDING = True
+    stand_in.reply = "Look, I sent 250 USDT on TRC20 and my UID is 40718265. Where is it?"
+    assert generative.reworded(LINE, "en", "upset") == stand_in.reply
+    [request] = stand_in.requests
+    assert request["body"]["messages"][1]["content"] == LINE
+    # A rewording that changes an amount is thrown away: the script is the truth.
+    stand_in.reply = "I sent 205 USDT on TRC20, UID 40718265."
+    assert generative.reworded(LINE, "en", "upset") == LINE
+    stand_in.status = 500
+    assert generative.reworded(LINE, "en", "upset") == LINE
+
+
+def test_a_drill_customer_speaks_in_reworded_lines_when_turned_on(stand_in, settings):
+    """The drill engine's own path: the scenario's reply goes through the endpoint."""
+    from exdesk.academy import drills
+    from exdesk.academy.models import DrillRun, Scenario
+
+    settings.ACADEMY_DRILL_REWORDING = True
+    stand_in.reply = "Fine. My UID: 40718265."
+    scenario = Scenario(
+        key="s",
+        language="en",
+        title="t",
+        opening="Hi",
+        script={"reveal": [{"fact": "uid", "asked_by": ["uid"], "reply": "My UID is 40718265."}]},
+    )
+    run = DrillRun(scenario=scenario, mood="worried")
+    assert drills.customer_answer(run, "What is your UID?") == "Fine. My UID: 40718265."
+    assert run.revealed == ["uid"]
