@@ -212,6 +212,9 @@ def finish_drill(run: DrillRun, now=None) -> DrillRun:
         run.passed = run.score >= PASS_PERCENT and not fatal
         run.finished_at = now or timezone.now()
         run.save(update_fields=["marks", "score", "passed", "finished_at"])
+        from .services import certify_after_drill
+
+        certify_after_drill(run, run.finished_at)
     return run
 
 

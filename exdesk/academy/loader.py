@@ -218,6 +218,7 @@ def load_starter_academy() -> dict:
                 "max_attempts": entry.get("max_attempts", 3),
                 "cooldown_hours": entry.get("cooldown_hours", 24),
                 "certification": certifications.get(entry.get("certification", "")),
+                "drills": entry.get("drills", []),
             },
         )
         exams[exam.key] = exam

@@ -215,6 +215,8 @@ class Exam(Bilingual):
     certification = models.ForeignKey(
         Certification, null=True, blank=True, on_delete=models.SET_NULL, related_name="exams"
     )
+    # Drill scenarios (keys, in any language) to pass as well before the certificate.
+    drills = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["key"]

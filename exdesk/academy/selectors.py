@@ -226,8 +226,9 @@ def exam_rows(user) -> list[dict]:
     when they may try again."""
     from django.core.exceptions import PermissionDenied
 
-    from .services import next_attempt_at
+    from .services import drills_missing, next_attempt_at
 
+    titles = dict(Scenario.objects.filter(language=_language_of(user)).values_list("key", "title"))
     attempts: dict[int, list[Attempt]] = {}
     for attempt in Attempt.objects.filter(user=user).order_by("started_at"):
         attempts.setdefault(attempt.exam_id, []).append(attempt)
@@ -245,6 +246,8 @@ def exam_rows(user) -> list[dict]:
                 "last": mine[-1] if mine else None,
                 "ready_at": ready_at,
                 "blocked": blocked,
+                # Drills the certificate also waits for, by title.
+                "drills_missing": [titles.get(k, k) for k in drills_missing(user, exam)],
             }
         )
     return rows

@@ -21,6 +21,7 @@ from .models import (
     Attempt,
     Certificate,
     Certification,
+    DrillRun,
     Exam,
     LearningPath,
     Lesson,
@@ -351,9 +352,44 @@ def _conclude(attempt: Attempt, now: dt.datetime) -> None:
     if not passed or attempt.user is None:  # a candidate earns no certificate
         return
     certification = attempt.exam.certification
-    if certification is not None:
+    if certification is not None and not drills_missing(attempt.user, attempt.exam):
         grant_certificate(attempt.user, certification, attempt=attempt, now=now)
     _complete_finished_assignments(attempt.user, now)
+
+
+def drills_missing(user, exam: Exam) -> list[str]:
+    """The drills (scenario keys) the exam's blueprint asks for that ``user`` has not
+    passed yet, in either language."""
+    if not exam.drills:
+        return []
+    passed = set(
+        DrillRun.objects.filter(
+            trainee=user, passed=True, scenario__key__in=exam.drills
+        ).values_list("scenario__key", flat=True)
+    )
+    return [key for key in exam.drills if key not in passed]
+
+
+def certify_after_drill(run: DrillRun, now=None) -> list[Certificate]:
+    """A passed drill may complete what a passed exam was waiting for: the certificate
+    is granted then, once per passed attempt."""
+    if not run.passed or run.trainee is None:
+        return []
+    now = now or timezone.now()
+    granted = []
+    # A handful of exams: filtered here, as SQLite cannot look inside a JSON list.
+    for exam in Exam.objects.filter(certification__isnull=False).select_related("certification"):
+        if run.scenario.key not in exam.drills or drills_missing(run.trainee, exam):
+            continue
+        attempt = (
+            Attempt.objects.filter(user=run.trainee, exam=exam, state=AttemptState.PASSED)
+            .order_by("-submitted_at")
+            .first()
+        )
+        if attempt is None or Certificate.objects.filter(attempt=attempt).exists():
+            continue
+        granted.append(grant_certificate(run.trainee, exam.certification, attempt=attempt, now=now))
+    return granted
 
 
 def grade_short_answer(attempt_id: int, question_id: int, points: int, grader, now=None):

@@ -193,3 +193,54 @@ def test_escalating_a_drill_records_it_without_handing_it_over(scenario, trainee
     assert not StaffNotification.objects.filter(user=specialist).exists()
     run = drills.finish_drill(run)
     assert run.marks["escalated"]["passed"]
+
+
+def test_a_certificate_that_asks_for_a_drill_waits_for_it(scenario, trainee):
+    """The blueprint asks for this drill: passing the exam is not enough; a failed drill
+    grants nothing; the passed drill grants the certificate, once."""
+    from django.utils import timezone
+
+    from exdesk.academy.models import Attempt, Certificate, Certification, Exam
+    from exdesk.academy.services import drills_missing
+    from exdesk.accounts.models import Skill
+
+    skill = Skill.objects.create(slug="deposits", name="Deposits")
+    certification = Certification.objects.create(
+        key="deposits-l1", skill=skill, title_en="Deposits L1", title_zh="充提 L1"
+    )
+    exam = Exam.objects.create(
+        key="deposits-l1",
+        title_en="Deposits L1 exam",
+        title_zh="充提 L1 考试",
+        certification=certification,
+        drills=[scenario.key],
+    )
+    now = timezone.now()
+    Attempt.objects.create(
+        exam=exam,
+        user=trainee,
+        state="passed",
+        started_at=now,
+        deadline=now,
+        submitted_at=now,
+        score=1,
+        max_score=1,
+    )
+    assert drills_missing(trainee, exam) == [scenario.key]
+
+    failed = drills.start_drill(trainee, scenario)
+    with pytest.raises(ValidationError):
+        conversations.do_reply(failed.conversation, trainee, "Send me your seed phrase.")
+    reply(failed, "I have sent a recovery request to our wallet team.")
+    assert not Certificate.objects.filter(user=trainee).exists()
+
+    passed = drills.start_drill(trainee, scenario)
+    reply(passed, "Please share your UID and the transaction hash (TxID).")
+    reply(passed, "I have sent a recovery request to our wallet team; I will update you.")
+    passed.refresh_from_db()
+    assert passed.passed
+    assert Certificate.objects.filter(user=trainee, certification=certification).count() == 1
+    again = drills.start_drill(trainee, scenario)
+    reply(again, "Please share your UID and the transaction hash (TxID).")
+    reply(again, "I have sent a recovery request to our wallet team; I will update you.")
+    assert Certificate.objects.filter(user=trainee, certification=certification).count() == 1

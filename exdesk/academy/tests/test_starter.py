@@ -132,3 +132,12 @@ def test_the_load_command_loads_once_and_says_what_it_added():
     call_command("load_starter_academy", stdout=again)
     assert "0 modules, 0 lessons, 0 questions" in again.getvalue()
     assert Lesson.objects.count() == first
+
+
+def test_drills_an_exam_asks_for_exist_in_both_languages():
+    plan = tomllib.loads((loader.STARTER_DIR / "exams.toml").read_text())
+    asked = {key for exam in plan["exam"] for key in exam.get("drills", [])}
+    assert asked
+    for language in ("en", "zh-hans"):
+        keys = {table["key"] for lang, table in loader.scenario_files() if lang == language}
+        assert asked <= keys, language
