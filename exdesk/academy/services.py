@@ -379,7 +379,10 @@ def certify_after_drill(run: DrillRun, now=None) -> list[Certificate]:
     granted = []
     # A handful of exams: filtered here, as SQLite cannot look inside a JSON list.
     for exam in Exam.objects.filter(certification__isnull=False).select_related("certification"):
-        if run.scenario.key not in exam.drills or drills_missing(run.trainee, exam):
+        certification = exam.certification
+        if certification is None or run.scenario.key not in exam.drills:
+            continue
+        if drills_missing(run.trainee, exam):
             continue
         attempt = (
             Attempt.objects.filter(user=run.trainee, exam=exam, state=AttemptState.PASSED)
@@ -388,7 +391,7 @@ def certify_after_drill(run: DrillRun, now=None) -> list[Certificate]:
         )
         if attempt is None or Certificate.objects.filter(attempt=attempt).exists():
             continue
-        granted.append(grant_certificate(run.trainee, exam.certification, attempt=attempt, now=now))
+        granted.append(grant_certificate(run.trainee, certification, attempt=attempt, now=now))
     return granted
 
 
