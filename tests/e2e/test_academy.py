@@ -34,6 +34,9 @@ from .conftest import check_accessibility, sign_in_with_session
 
 pytestmark = pytest.mark.browser
 
+# In every explanation: it must reach no page, response or frame before submission.
+KEY_MARKER = "KEY-EXPLANATION-7f3a"
+
 QUESTIONS = [
     (
         "single",
@@ -73,6 +76,7 @@ def academy(transactional_db):
             prompt=prompt,
             options=options,
             answer=answer,
+            explanation=f"{KEY_MARKER} {n}",
         )
     certification = Certification.objects.create(
         key="security-l1", skill=skill, title_en="Security L1", title_zh="安全 L1", valid_days=180
@@ -164,12 +168,28 @@ def test_onboarding_exam_certificate_and_routing(new_page, live_server, academy,
     page.get_by_role("button", name="Check my answers").click()
     expect(page.get_by_text("The lesson is complete.")).to_be_visible()
 
-    # The exam: failed first.
+    # The exam: failed first. Everything the browser receives meanwhile is kept: HTML,
+    # JSON and the console's WebSocket frames.
+    received: list[str] = []
+
+    def keep_response(response):
+        if "text" in response.headers.get("content-type", "") or "json" in (
+            response.headers.get("content-type", "")
+        ):
+            received.append(response.text())
+
+    page.on("response", keep_response)
+    page.on(
+        "websocket",
+        lambda ws: ws.on("framereceived", lambda frame: received.append(str(frame))),
+    )
     page.goto("/console/training/")
     page.get_by_role("button", name="Start Security L1 exam").click()
     check_accessibility(page)
     attempt = Attempt.objects.get(user=trainee)
-    assert "explanation" not in page.content()
+    page.reload()
+    page.wait_for_timeout(500)  # frames the console's socket sends on connecting
+    assert received and not any(KEY_MARKER in text or '"answer"' in text for text in received)
     answer_sheet(page, attempt, right=False)
     page.get_by_role("button", name="Submit the exam").click()
     expect(page.get_by_role("status")).to_contain_text("Failed")
