@@ -5,17 +5,21 @@ learning paths are edited here too."""
 
 from __future__ import annotations
 
+import secrets
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from exdesk.accounts.choices import Language
 from exdesk.accounts.permissions import trains
 from exdesk.conversations import attachments as files
 
-from .choices import LessonStatus
+from .choices import AttemptState, LessonStatus, QuestionKind
 from .models import (
+    Attempt,
     Case,
     CaseStatus,
     Exam,
@@ -26,6 +30,7 @@ from .models import (
     LessonVersion,
     Module,
     PathStep,
+    Question,
 )
 
 MAX_TITLE = 200
@@ -283,3 +288,95 @@ def upload_image(user, upload) -> LessonImage:
     except IntegrityError:  # the same image, uploaded at the same moment by someone else
         files.discard([path])
         return LessonImage.objects.get(sha256=checked.sha256)
+
+
+# ---------------------------------------------------------------- the question bank
+
+
+def _question_shape(kind: str, options: list[str], answer: list, rubric: str, excerpt: list):
+    """The answer key checked against the kind of question; errors by field."""
+    errors: dict[str, str] = {}
+    n = len(options)
+    if kind in (QuestionKind.SINGLE, QuestionKind.SCENARIO, QuestionKind.MULTIPLE):
+        if n < 2:
+            errors["options"] = _("Give at least two options, one per line.")
+        elif not answer or any(not isinstance(i, int) or not 0 <= i < n for i in answer):
+            errors["answer"] = _("Give the numbers of the right options (1 is the first).")
+        elif kind != QuestionKind.MULTIPLE and len(answer) != 1:
+            errors["answer"] = _("A single-choice question has exactly one right option.")
+        if kind == QuestionKind.SCENARIO and not excerpt:
+            errors["excerpt"] = _("Give the conversation excerpt, one turn per line.")
+    elif kind == QuestionKind.TRUE_FALSE:
+        if answer not in ([True], [False]):
+            errors["answer"] = _("Answer true or false.")
+    elif kind == QuestionKind.ORDERING:
+        if n < 2:
+            errors["options"] = _("Give at least two steps, in their right order.")
+    elif kind == QuestionKind.TEXT:
+        if not rubric.strip():
+            errors["rubric"] = _("Say what a full answer contains: trainers grade by it.")
+    else:
+        errors["kind"] = _("Choose a kind of question.")
+    return errors
+
+
+@transaction.atomic
+def save_question(user, question: Question | None, *, module: Module, **fields) -> Question:
+    """Add a question to the bank, or change one nobody has answered in an exam yet (an
+    answered question is retired and replaced, so results stay comparable)."""
+    _check_trainer(user)
+    if question is not None:
+        question = Question.objects.select_for_update().get(pk=question.pk)
+        if question_was_answered(question):
+            raise ValidationError(
+                _("This question was answered in exams: retire it and write a new one.")
+            )
+    kind = fields.get("kind", "")
+    options = [o.strip() for o in fields.get("options", []) if o.strip()]
+    answer = list(fields.get("answer", []))
+    if kind == QuestionKind.TRUE_FALSE:
+        options = []
+    if kind in (QuestionKind.ORDERING, QuestionKind.TEXT):
+        answer = []
+    excerpt = fields.get("excerpt", [])
+    errors = _question_shape(kind, options, answer, fields.get("rubric", ""), excerpt)
+    if not (fields.get("prompt") or "").strip():
+        errors["prompt"] = _("Write the question.")
+    if fields.get("language") not in Language.values:
+        errors["language"] = _("Choose English or Simplified Chinese.")
+    if errors:
+        raise ValidationError(errors)
+    if question is None:
+        question = Question(module=module, key=f"{module.key}-{secrets.token_hex(4)}")
+    question.module = module
+    question.language = fields["language"]
+    question.kind = kind
+    question.prompt = fields["prompt"].strip()
+    question.options = options
+    question.answer = answer
+    question.excerpt = excerpt if kind == QuestionKind.SCENARIO else []
+    for name in ("lesson_key", "difficulty", "rubric", "points", "explanation", "article_key"):
+        if name in fields:
+            setattr(question, name, fields[name])
+    question.full_clean()
+    question.save()
+    return question
+
+
+def question_was_answered(question: Question) -> bool:
+    """Drawn in an attempt: answered or graded in a finished one, or on a sheet now."""
+    qid = str(question.pk)
+    if Attempt.objects.filter(Q(answers__has_key=qid) | Q(marks__has_key=qid)).exists():
+        return True
+    in_progress = Attempt.objects.filter(state=AttemptState.IN_PROGRESS).values_list(
+        "items", flat=True
+    )
+    return any(item["question"] == question.pk for items in in_progress for item in items)
+
+
+def set_question_active(user, question: Question, active: bool) -> Question:
+    """Retire a question (no new attempt draws it; past results keep it) or bring it back."""
+    _check_trainer(user)
+    question.active = active
+    question.save(update_fields=["active"])
+    return question

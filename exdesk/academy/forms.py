@@ -134,3 +134,90 @@ class PathForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("One module key or exam key per line, in order."),
     )
+
+
+class QuestionForm(forms.Form):
+    """A question as a trainer types it; ``clean`` turns the text into the bank's shape
+    (options list, answer indexes or true/false, excerpt turns)."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=QuestionKind.choices)
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+    lesson_key = forms.ChoiceField(
+        label=_("Part of the check of lesson"), required=False, choices=[("", "—")]
+    )
+    difficulty = forms.IntegerField(label=_("Difficulty (1–3)"), min_value=1, max_value=3)
+    prompt = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 3}))
+    options = forms.CharField(
+        label=_("Options"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One per line. For an ordering question, the steps in their right order."),
+    )
+    right = forms.CharField(
+        label=_("Right answer"),
+        required=False,
+        help_text=_(
+            "Numbers of the right options (1 is the first), e.g. 2 or 1, 3; or true / false."
+        ),
+    )
+    excerpt = forms.CharField(
+        label=_("Conversation excerpt (scenario)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One turn per line: “customer: …” or “agent: …”."),
+    )
+    rubric = forms.CharField(
+        label=_("Rubric (short answer)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    points = forms.IntegerField(label=_("Points (short answer)"), min_value=1, max_value=10)
+    explanation = forms.CharField(
+        label=_("Explanation"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    article_key = forms.SlugField(label=_("Help-center article it relies on"), required=False)
+
+    def __init__(self, *args, lesson_keys=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lesson_key"].choices = [("", "—"), *((k, k) for k in lesson_keys)]
+
+    def clean(self):
+        data = super().clean()
+        data["options"] = [line.strip() for line in data.get("options", "").splitlines()]
+        right = (data.pop("right", "") or "").strip().lower()
+        if right in ("true", "false"):
+            data["answer"] = [right == "true"]
+        else:
+            numbers = [p for p in right.replace("，", ",").replace(",", " ").split() if p]
+            if not all(p.isdigit() for p in numbers):
+                self.add_error("right", _("Give option numbers, or true / false."))
+            data["answer"] = [int(p) - 1 for p in numbers if p.isdigit()]
+        turns = []
+        for line in data.get("excerpt", "").splitlines():
+            who, _sep, text = line.partition(":")
+            if text.strip() and who.strip().lower() in ("customer", "agent"):
+                turns.append({"who": who.strip().lower(), "text": text.strip()})
+            elif line.strip():
+                self.add_error("excerpt", _("Start each turn with “customer:” or “agent:”."))
+                break
+        data["excerpt"] = turns
+        return data
+
+    @classmethod
+    def initial_for(cls, question) -> dict:
+        if question.kind == QuestionKind.TRUE_FALSE:
+            right = "true" if question.answer == [True] else "false"
+        else:
+            right = ", ".join(str(i + 1) for i in question.answer)
+        return {
+            "kind": question.kind,
+            "language": question.language,
+            "lesson_key": question.lesson_key,
+            "difficulty": question.difficulty,
+            "prompt": question.prompt,
+            "options": "\n".join(question.options),
+            "right": right,
+            "excerpt": "\n".join(f"{t['who']}: {t['text']}" for t in question.excerpt),
+            "rubric": question.rubric,
+            "points": question.points,
+            "explanation": question.explanation,
+            "article_key": question.article_key,
+        }

@@ -581,3 +581,18 @@ def lesson_image(sha256: str):
     if found is None:
         raise Http404
     return found
+
+
+def lesson_keys(module: Module) -> list[str]:
+    return sorted(set(module.lessons.values_list("key", flat=True)))
+
+
+def module_questions(module: Module, language: str):
+    return module.questions.filter(language=language).order_by("-active", "lesson_key", "key")
+
+
+def question(pk: int) -> Question:
+    found = Question.objects.select_related("module").filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found

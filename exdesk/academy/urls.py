@@ -32,6 +32,12 @@ urlpatterns = [
         name="lesson_review",
     ),
     path("images/<str:sha256>/", views_curriculum.image, name="image"),
+    path(
+        "curriculum/modules/<int:module_pk>/questions/",
+        views_curriculum.questions,
+        name="questions",
+    ),
+    path("curriculum/questions/<int:pk>/", views_curriculum.question_edit, name="question_edit"),
     path("curriculum/paths/new/", views_curriculum.path_edit, name="path_new"),
     path("curriculum/paths/<int:pk>/", views_curriculum.path_edit, name="path_edit"),
     path("items/", views.item_analysis, name="items"),

@@ -16,8 +16,8 @@ from exdesk.accounts.decorators import require_permission, staff_required
 from exdesk.accounts.permissions import trains
 from exdesk.helpcenter import rendering
 
-from . import curriculum, selectors
-from .forms import LessonForm, ModuleForm, NewLessonForm, PathForm, ReviewForm
+from . import curriculum, selectors, services
+from .forms import LessonForm, ModuleForm, NewLessonForm, PathForm, QuestionForm, ReviewForm
 
 
 def _fail(request, form, error: ValidationError) -> None:
@@ -99,6 +99,7 @@ def lesson_edit(request, pk: int):
             "form": form,
             "review_form": ReviewForm(),
             "unpublished": curriculum.has_unpublished_changes(lesson),
+            "check_count": services.lesson_check(lesson).count(),
             "versions": selectors.lesson_versions(lesson),
             "activity": selectors.lesson_activity(lesson),
         },
@@ -181,3 +182,68 @@ def image(request, sha256: str):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=86400"
     return response
+
+
+@require_permission(trains)
+def questions(request, module_pk: int):
+    """A module's bank in one language, and a form to add a question to it."""
+    module = selectors.module(module_pk)
+    language = (
+        request.GET.get("language") if request.GET.get("language") in ("en", "zh-hans") else "en"
+    )
+    form = QuestionForm(
+        request.POST or None,
+        lesson_keys=selectors.lesson_keys(module),
+        initial={"language": language, "difficulty": 2, "points": 1},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            curriculum.save_question(request.user, None, module=module, **form.cleaned_data)
+        except ValidationError as error:
+            _fail(request, form, error)
+        else:
+            messages.success(request, _("The question is added to the bank."))
+            return redirect(f"{reverse('academy:questions', args=[module.pk])}?language={language}")
+    return render(
+        request,
+        "academy/questions.html",
+        {
+            "module": module,
+            "language": language,
+            "questions": selectors.module_questions(module, language),
+            "form": form,
+        },
+    )
+
+
+@require_permission(trains)
+def question_edit(request, pk: int):
+    question = selectors.question(pk)
+    form = QuestionForm(
+        request.POST or None,
+        lesson_keys=selectors.lesson_keys(question.module),
+        initial=QuestionForm.initial_for(question),
+    )
+    if request.method == "POST" and "active" in request.POST:
+        curriculum.set_question_active(request.user, question, request.POST["active"] == "1")
+        messages.success(request, _("The question is updated."))
+        return redirect("academy:question_edit", question.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            curriculum.save_question(
+                request.user, question, module=question.module, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _fail(request, form, error)
+        else:
+            messages.success(request, _("The question is updated."))
+            return redirect("academy:question_edit", question.pk)
+    return render(
+        request,
+        "academy/question_edit.html",
+        {
+            "question": question,
+            "form": form,
+            "answered": curriculum.question_was_answered(question),
+        },
+    )

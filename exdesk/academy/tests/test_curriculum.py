@@ -274,3 +274,87 @@ def test_agents_cannot_upload_images(author, module):
         {"image": SimpleUploadedFile("chart.png", PNG)},
     )
     assert response.status_code == 403 and not curriculum.LessonImage.objects.exists()
+
+
+def test_a_trainer_adds_check_questions_to_a_lesson_from_the_console(author, reviewer, module):
+    from exdesk.academy import services
+    from exdesk.academy.models import Question
+
+    lesson = new_lesson(author, module)
+    client = testing.signed_in(author)
+    url = reverse("academy:questions", args=[module.pk])
+    for prompt, kind, options, right in [
+        ("Who writes first on social media?", "single", "Support\nNobody from support", "2"),
+        ("Support may ask for a 2FA code.", "true_false", "", "false"),
+    ]:
+        response = client.post(
+            url,
+            {
+                "kind": kind,
+                "language": "en",
+                "lesson_key": "fake-support",
+                "difficulty": 1,
+                "prompt": prompt,
+                "options": options,
+                "right": right,
+                "points": 1,
+            },
+        )
+        assert response.status_code == 302
+    single = Question.objects.get(prompt="Who writes first on social media?")
+    assert single.options == ["Support", "Nobody from support"] and single.answer == [1]
+    assert Question.objects.get(kind="true_false", lesson_key="fake-support").answer == [False]
+    assert services.lesson_check(lesson).count() == 2
+    page = client.get(reverse("academy:lesson_edit", args=[lesson.pk])).content.decode()
+    assert "2 questions in the check." in page
+
+
+@pytest.mark.parametrize(
+    "fields,error",
+    [
+        ({"kind": "single", "options": ["a", "b"], "answer": [0, 1]}, "answer"),
+        ({"kind": "multiple", "options": ["a", "b"], "answer": [2]}, "answer"),
+        ({"kind": "single", "options": ["a"], "answer": [0]}, "options"),
+        ({"kind": "true_false", "answer": []}, "answer"),
+        ({"kind": "ordering", "options": ["only one"]}, "options"),
+        ({"kind": "text", "rubric": " "}, "rubric"),
+        ({"kind": "scenario", "options": ["a", "b"], "answer": [0], "excerpt": []}, "excerpt"),
+        ({"kind": "single", "options": ["a", "b"], "answer": [0], "prompt": " "}, "prompt"),
+    ],
+)
+def test_a_question_of_the_wrong_shape_is_refused(author, module, fields, error):
+    from exdesk.academy.models import Question
+
+    data = {"language": "en", "prompt": "A question", "difficulty": 2, **fields}
+    with pytest.raises(ValidationError) as raised:
+        curriculum.save_question(author, None, module=module, **data)
+    assert error in raised.value.message_dict
+    assert not Question.objects.exists()
+
+
+def test_a_question_drawn_in_an_exam_is_retired_not_changed(author, module, exam, trainee):
+    from exdesk.academy import services
+    from exdesk.academy.models import Question
+
+    attempt = services.start_attempt(trainee, exam)
+    drawn = Question.objects.get(pk=attempt.items[0]["question"])
+    assert curriculum.question_was_answered(drawn)
+    with pytest.raises(ValidationError):
+        curriculum.save_question(
+            author,
+            drawn,
+            module=module,
+            language="en",
+            kind="true_false",
+            prompt="Changed",
+            answer=[True],
+        )
+    curriculum.set_question_active(author, drawn, False)
+    drawn.refresh_from_db()
+    assert not drawn.active and drawn.prompt != "Changed"
+
+
+def test_learners_never_open_the_question_bank(author, module, questions):
+    agent = testing.signed_in(testing.staff("agent"))
+    assert agent.get(reverse("academy:questions", args=[module.pk])).status_code == 403
+    assert agent.get(reverse("academy:question_edit", args=[questions[0].pk])).status_code == 403
