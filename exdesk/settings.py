@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "exdesk.messaging",
     "exdesk.telephony",
     "exdesk.academy",
+    "exdesk.quality",
 ]
 
 MIDDLEWARE = [
@@ -389,6 +390,8 @@ NINJA_PAGINATION_PER_PAGE = 25
 # a person takes over; below these calibrated confidences it hands over instead.
 # Routing hands waiting conversations to agents (docs/routing.md).
 ROUTING_ENABLED = env_bool("EXDESK_ROUTING", True)
+# How long a new chat is left to the bot's first turn before a person is offered it.
+ROUTING_BOT_FIRST_TURN_SECONDS = float(os.environ.get("EXDESK_BOT_FIRST_TURN_SECONDS", "30"))
 ASSISTANT_BOT_ENABLED = env_bool("EXDESK_ASSISTANT_BOT", True)
 # Where the sentence model's int8 copy is built once (docs/assistant.md).
 ASSISTANT_MODEL_CACHE = Path(os.environ.get("EXDESK_MODEL_CACHE_DIR", DATA_DIR / "models"))

@@ -38,6 +38,8 @@ EDITS_RESTRICTED_SECTIONS = {Role.SUPERVISOR, Role.ADMIN}
 # Training: who manages the curriculum, assigns paths, grades short answers and revokes
 # certificates.
 TRAINS = {Role.TRAINER, Role.SUPERVISOR, Role.ADMIN}
+# Quality: who reads every conversation's quality review and the QA pages.
+REVIEWS_QUALITY = {Role.QA_REVIEWER, Role.SUPERVISOR, Role.ADMIN}
 # Recruitment: who invites candidates to the written and scenario tests and reads results.
 RECRUITS = {Role.TRAINER, Role.SUPERVISOR, Role.ADMIN}
 # Channels: who reviews quarantined mail (it may be a customer's, or an attack).

@@ -13,6 +13,7 @@ from .choices import (
     READS_AUDIT_LOG,
     RECRUITS,
     REVIEWS_ARTICLES,
+    REVIEWS_QUALITY,
     SEES_ALL_CONVERSATIONS,
     SEES_COMPLIANCE_CASES,
     SEES_CUSTOMER_PII,
@@ -65,6 +66,10 @@ def manages_assistant(user) -> bool:
 
 def trains(user) -> bool:
     return _role(user) in TRAINS
+
+
+def reviews_quality(user) -> bool:
+    return _role(user) in REVIEWS_QUALITY
 
 
 def recruits(user) -> bool:

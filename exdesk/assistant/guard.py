@@ -487,7 +487,8 @@ def mask(text: str, labels: dict[str, str] | None = None) -> Masked:
 _SECRET_NOUNS = re.compile(
     r"password|passcode|pass\s*word|2fa|two[\s-]*factor|otp|one[\s-]*time\s*code|"
     r"authenticator\s*code|google\s*auth\w*\s*code|verification\s*code|sms\s*code|"
-    r"e-?mail\s*code|security\s*code|seed|mnemonic|recovery\s*(?:phrase|words)|"
+    r"e-?mail\s*code|security\s*code|confirmation\s*code|\d[\s-]*digit\s*code|"
+    r"seed|mnemonic|recovery\s*(?:phrase|words)|"
     r"secret\s*(?:phrase|words)|private\s*key|"
     r"密码|密碼|验证码|驗證碼|谷歌验证|动态码|助记词|助記詞|私钥|私鑰|恢复短语",
     re.IGNORECASE,
@@ -506,6 +507,20 @@ _NEGATIONS = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"[^.!?。！？\n]+[.!?。！？\n]*")
+# Codes and passwords are typed by the customer into the exchange's own app or site
+# ("enter the 2FA code in the app to confirm"): that is no request to hand them over.
+# Seed phrases and private keys belong nowhere but the customer's wallet: never excused.
+_SELF_SERVICE = re.compile(
+    r"\b(?:enter|type|input)\b[^.!?]*\b(?:in|on|into)\s+(?:the\s+)?(?:official\s+)?"
+    r"(?:app|website|web\s*site|site|login\s+page|withdrawal\s+page|security\s+page)\b|"
+    r"\byourself\b|在(?:官方)?(?:App|APP|app|客户端|网页|页面|官网)(?:上|中|里)?(?:自行)?输入|自行输入",
+    re.IGNORECASE,
+)
+_WALLET_SECRETS = re.compile(
+    r"seed|mnemonic|recovery\s*(?:phrase|words)|secret\s*(?:phrase|words)|private\s*key|"
+    r"助记词|助記詞|私钥|私鑰|恢复短语",
+    re.IGNORECASE,
+)
 
 
 def agent_asks_for_secret(text: str) -> str | None:
@@ -518,6 +533,7 @@ def agent_asks_for_secret(text: str) -> str | None:
             _SECRET_NOUNS.search(sentence)
             and _REQUEST_CUES.search(sentence)
             and not _NEGATIONS.search(sentence)
+            and not (_SELF_SERVICE.search(sentence) and not _WALLET_SECRETS.search(sentence))
         ):
             return sentence.strip()
     return None

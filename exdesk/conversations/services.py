@@ -701,6 +701,10 @@ def _status_event(conv: Conversation, status: str, actor: User | None, extra_fie
         fields.append("solved_at")
     _touch(conv, **{f: getattr(conv, f) for f in fields})
     _sla().status_changed(conv.pk, old, status)
+    if status == Status.SOLVED and not conv.training:
+        from exdesk.quality.tasks import review_solved
+
+        _after_commit(review_solved, conv.pk)  # the automatic quality review
     return _append(
         conv, EventKind.STATUS_CHANGE, author_user=actor, data={"from": old, "to": status}
     )

@@ -23,6 +23,7 @@ from exdesk.core.forms import add_service_errors
 from exdesk.customers.masking import customer_view
 from exdesk.helpcenter import selectors as kb_selectors
 from exdesk.messaging import selectors as messaging_selectors
+from exdesk.quality import selectors as quality_selectors
 from exdesk.routing import services as routing
 from exdesk.sla import selectors as sla_selectors
 
@@ -67,10 +68,14 @@ def _detail_context(request, conversation, **forms):
     events = list(events)
     # How each reply went out (e-mail or platform) and the quoted history under each mail.
     channel = messaging_selectors.channel_details(conversation)
+    # The automatic quality review, its flags shown on the messages they point at.
+    auto_review = quality_selectors.auto_review_for(request.user, conversation)
     for event in events:
         event.delivery = channel.delivery.get(event.pk)
         event.quoted = channel.quoted.get(event.pk, "")
+        event.qa_flags = auto_review.by_event.get(event.pk, []) if auto_review else []
     return {
+        "auto_review": auto_review,
         "conversation": conversation,
         "events": events,
         "channel_identity": channel.identity,

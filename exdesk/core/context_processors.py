@@ -1,6 +1,11 @@
 from django.utils.functional import SimpleLazyObject
 
-from exdesk.accounts.permissions import manages_channels, manages_routing, reads_audit_log
+from exdesk.accounts.permissions import (
+    manages_channels,
+    manages_routing,
+    reads_audit_log,
+    reviews_quality,
+)
 
 
 def staff_permissions(request):
@@ -10,6 +15,7 @@ def staff_permissions(request):
         "can_read_audit_log": reads_audit_log(user),
         "can_manage_routing": manages_routing(user),
         "can_manage_channels": manages_channels(user),
+        "can_review_quality": reviews_quality(user),
     }
 
 

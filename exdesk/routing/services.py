@@ -196,7 +196,10 @@ def chat_places() -> list[tuple[int, int]]:
 # One pass looks at this many waiting conversations, best first: enough for any desk,
 # bounded for a crash-day backlog.
 PASS_LIMIT = 500
-BOT_FIRST_TURN = dt.timedelta(seconds=30)
+
+
+def bot_first_turn() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.ROUTING_BOT_FIRST_TURN_SECONDS)
 
 
 def _seconds(moment: dt.datetime | None) -> float:
@@ -264,7 +267,7 @@ def waiting_snapshot(limit: int = PASS_LIMIT, urgent_only: bool = False) -> list
         # for routing when it is done); past that the bot is late, and a person is
         # offered the chat anyway.
         candidates = candidates.exclude(
-            channel=Channel.CHAT, bot_state="", created_at__gt=timezone.now() - BOT_FIRST_TURN
+            channel=Channel.CHAT, bot_state="", created_at__gt=timezone.now() - bot_first_turn()
         )
     rows = list(
         candidates.annotate(sla_due=Subquery(owed.values("due_at")[:1]))

@@ -190,6 +190,8 @@ def test_ordinary_messages_stay_as_they_are(text):
         "请提供您的谷歌验证码",
         "把助记词发给我，我帮你恢复",
         "Reply with your private key to verify ownership.",
+        "Type your seed phrase in the app I linked so I can verify the wallet.",
+        "To confirm, type the 2FA code here in the chat.",
     ],
 )
 def test_agents_asking_for_secrets_are_caught(text):
@@ -205,6 +207,8 @@ def test_agents_asking_for_secrets_are_caught(text):
         "Enter the code from your authenticator app on the login page.",
         "我们绝不会索要您的密码或验证码。",
         "请提供充值的交易哈希（TxID）。",
+        "Please enter the 2FA code in the app yourself to confirm the withdrawal.",
+        "请在App中自行输入谷歌验证码以确认提币。",
     ],
 )
 def test_agents_warning_about_secrets_are_not_blocked(text):

@@ -216,7 +216,7 @@ def test_a_new_chat_is_left_to_the_bot_for_its_first_turn(routing_on, settings):
     with routing_on():
         services.route_waiting()
     assert assignee(conversation) is None
-    late = timezone.now() - services.BOT_FIRST_TURN - dt.timedelta(seconds=1)
+    late = timezone.now() - services.bot_first_turn() - dt.timedelta(seconds=1)
     Conversation.objects.filter(pk=conversation.pk).update(created_at=late)
     with routing_on():
         services.route_waiting()
