@@ -1,8 +1,8 @@
 """Agreement of the automatic quality flags with the team's reviewers.
 
 Runs the rules (exdesk/quality/rules.py) on a labelled set written by the team
-(exdesk/quality/labelled/: ``dev`` is what the rules were written against, ``test`` is
-held out for this report) and prints one JSON object:
+(exdesk/quality/labelled/: ``dev`` and ``dev2`` are what the rules were written against,
+``test`` is held out for this report) and prints one JSON object:
 
     {"set": "test", "conversations": 200, "by_flag": {"secret_request": {"precision": …,
      "recall": …, "labelled": …, "flagged": …}, …}, "seconds": …}
@@ -34,7 +34,7 @@ from exdesk.quality import evaluation  # noqa: E402
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", default="test", choices=["dev", "test"])
+    parser.add_argument("--set", default="test", choices=["dev", "dev2", "test"])
     parser.add_argument("--misses", action="store_true", help="list what disagreed")
     args = parser.parse_args()
     started = time.perf_counter()

@@ -497,7 +497,7 @@ _REQUEST_CUES = re.compile(
     r"\bsend\b|\bgive\b|\bprovide\b|\bshare\b|\btell\b|\bconfirm\b|\bverify\b|\bneed\b|"
     r"\breply\s+with\b|\btype\b|\bpaste\b|\bforward\b|\bread\s+(?:out|me)\b|"
     r"what\s*(?:'s|is|are)\s+your|let\s+me\s+know|"
-    r"提供|发给|发送|发一下|发过来|告诉|告知|报一下|说一下|给我|给一下|输入到|贴出|是多少|是什么",
+    r"提供|发给|发我|发送|发一下|发过来|告诉|告知|报一下|说一下|给我|给一下|输入到|贴出|是多少|是什么",
     re.IGNORECASE,
 )
 _NEGATIONS = re.compile(
@@ -513,6 +513,7 @@ _SENTENCE = re.compile(r"[^.!?。！？\n]+[.!?。！？\n]*")
 _SELF_SERVICE = re.compile(
     r"\b(?:enter|type|input)\b[^.!?]*\b(?:in|on|into)\s+(?:the\s+)?(?:official\s+)?"
     r"(?:app|website|web\s*site|site|login\s+page|withdrawal\s+page|security\s+page)\b|"
+    r"\bon\s+(?:that|this|the)\s+(?:same\s+)?(?:page|screen)\b|"
     r"\byourself\b|在(?:官方)?(?:App|APP|app|客户端|网页|页面|官网)(?:上|中|里)?(?:自行)?输入|自行输入",
     re.IGNORECASE,
 )

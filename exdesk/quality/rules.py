@@ -81,7 +81,21 @@ _PROMISE = _pattern(
     r"will be (?:at least )?\d+\s*% higher",
     r"(?:will|it'll|it will) (?:always )?(?:bounce|be back above)",
     r"always bounces",
-    r"\bi'?d (?:buy|sell|add|go long|go short|open)\b",
+    r"\bi'?d (?:buy|sell|add|go long|go short|open|go \d+x|put|grab|convert|hold)\b",
+    r"if i were you",
+    r"(?:is|are) about to (?:explode|break out|moon|pump|fly|take off|bounce)",
+    r"(?:is|are) going to (?:fly|moon|explode|pump|take off)",
+    r"only going one way",
+    r"eas(?:y|iest) money",
+    r"(?:double|triple) (?:it|your)",
+    r"win it back",
+    r"principal is (?:fully )?protected",
+    r"no matter what (?:the market|happens)",
+    r"as safe as it gets",
+    r"everyone (?:on the team )?is (?:buying|rotating|loading)",
+    r"(?:can't|cannot) go wrong",
+    r"nothing can go wrong",
+    r"(?:is|are) guaranteed\b",
     r"risk[- ]free",
     r"(?:can't|cannot|won't|will not)\s+lose",
     r"sure\s+(?:profit|win|thing)",
@@ -99,6 +113,20 @@ _PROMISE = _pattern(
     r"必涨",
     r"(?:一定|肯定|必然)(?:会)?(?:涨|回本|盈利|赚)",
     r"(?:零|无)风险",
+    r"闭眼(?:入|买|冲)",
+    r"这波稳了",
+    r"稳了",
+    r"包(?:你)?(?:赚|回本|翻倍|涨)",
+    r"躺赚",
+    r"(?:肯定|一定|必)翻倍",
+    r"肯定开(?:多|空)",
+    r"直接上\d+倍",
+    r"听我的",
+    r"马上(?:就)?要(?:涨|拉升|回调|反弹|起飞)",
+    r"就是(?:顶|底)了",
+    r"(?:再)?加(?:点)?仓(?:把|摊)",
+    r"千万别(?:卖|平|换)",
+    r"(?:开盘)?直接冲",
     r"建议(?:您|你)?(?:现在|马上|尽快)?(?:买入|卖出|抄底|加仓|梭哈|入手)",
 )
 
@@ -117,6 +145,13 @@ _TIPPING_OFF = _pattern(
     r"law enforcement",
     r"sanction",
     r"financial crime",
+    r"financial intelligence",
+    r"watch ?list",
+    r"dirty (?:money|funds)",
+    r"(?:money|funds) (?:might|may|could) be dirty",
+    r"涉诈",
+    r"诈骗资金",
+    r"(?:公安|警方)通报",
     r"terroris[tm]",
     r"反洗钱",
     r"洗钱",
@@ -141,6 +176,7 @@ _LEVERAGE_TOPIC = _pattern(
     r"perpetual",
     r"\d+\s*x\s+(?:long|short|leverage)",
     r"(?:short|long) position",
+    r"(?:open|opened|close|closed|my|your|the) positions?\b",
     r"go(?:ing)? (?:long|short)\b",
     r"空单",
     r"多单",
@@ -160,7 +196,8 @@ _LEVERAGE_TOPIC = _pattern(
 _RISK_WARNING = _pattern(
     r"\brisks?\b",
     r"risky",
-    r"lose (?:more than|all|part|your)",
+    r"lose (?:more than|all|part|your|the whole|the entire|everything)",
+    r"be aware",
     r"losses?",
     r"风险",
     r"亏损",
@@ -179,6 +216,21 @@ _RUDE = _pattern(
     r"you should have read",
     r"(?:read|figure) it (?:out )?yourself",
     r"that'?s on you",
+    r"(?:if you had )?bothered to read",
+    r"maybe read",
+    r"read the screen",
+    r"isn't stupid",
+    r"acting surprised",
+    r"stop spamming",
+    r"not your bank",
+    r"magically",
+    r"(?:crypto|trading|futures) (?:just )?(?:isn't|is not) for you",
+    r"i've answered this",
+    r"a hundred times",
+    r"not sure what else (?:we|i|you)",
+    r"as long as it takes",
+    r"you know exactly why",
+    r"shouting at me",
     r"stop (?:asking|messaging|complaining)",
     r"deal with it",
     r"你自己(?:去)?看",
@@ -193,6 +245,16 @@ _RUDE = _pattern(
     r"爱信不信",
     r"(?:这种事|这)还(?:要|用)问",
     r"不用别人教",
+    r"心里没数",
+    r"装糊涂",
+    r"怪谁",
+    r"搞不懂就别",
+    r"就别来玩",
+    r"(?:就)?不用来问(?:客服)?",
+    r"催也没用",
+    r"等着吧",
+    r"有什么用[？?]",
+    r"(?:之前|前)不看",
 )
 
 # A last customer message that only closes the conversation needs no answer.
@@ -225,6 +287,7 @@ _PROBLEM = _pattern(
     r"不到账",
     r"(?:不能|无法|失败|错误|异常|冻结|被盗|卡住|丢失)",
 )
+_THANKS = _pattern(r"\bthanks?\b", r"thank you", r"谢谢", r"感谢", r"多谢")
 _ACKNOWLEDGED = _pattern(
     r"^(?:ok(?:ay)?|thanks?|thank you|understood|got it|cool|great|done|found it|"
     r"that makes sense|alright|sure|fine|noted|will do|i see)\b",
@@ -273,6 +336,8 @@ def _unanswered(messages: list[Message]) -> int | None:
         return None
     if _QUESTION.search(text):
         return len(messages) - 1
+    if _THANKS.search(text):
+        return None
     if _ACKNOWLEDGED.search(text) or not _PROBLEM.search(text):
         return None
     return len(messages) - 1
