@@ -390,6 +390,11 @@ NINJA_PAGINATION_PER_PAGE = 25
 # a person takes over; below these calibrated confidences it hands over instead.
 # Routing hands waiting conversations to agents (docs/routing.md).
 ROUTING_ENABLED = env_bool("EXDESK_ROUTING", True)
+# What a customer's rating of 1 or 2 does: alert the team's supervisors, reopen the
+# case, or nothing (docs/quality.md).
+QUALITY_BAD_RATING_ACTION = os.environ.get("EXDESK_BAD_RATING_ACTION", "alert")
+if QUALITY_BAD_RATING_ACTION not in ("alert", "reopen", "none"):
+    raise ValueError("EXDESK_BAD_RATING_ACTION must be alert, reopen or none")
 # How long a new chat is left to the bot's first turn before a person is offered it.
 ROUTING_BOT_FIRST_TURN_SECONDS = float(os.environ.get("EXDESK_BOT_FIRST_TURN_SECONDS", "30"))
 ASSISTANT_BOT_ENABLED = env_bool("EXDESK_ASSISTANT_BOT", True)

@@ -23,6 +23,7 @@ from exdesk.core.sockets import (
     origin_allowed,
     security_log,
 )
+from exdesk.quality.feedback import record_feedback
 from exdesk.routing import services as routing
 
 from . import services
@@ -264,8 +265,12 @@ class ChatConsumer(JsonSocket):
         visitor = self._visitor()
         self._limit()
         conversation = await db(services.conversation_of)(visitor)
-        await db(conversations.do_rate)(
-            conversation, frame.get("score"), str(frame.get("comment") or "")
+        # The widget's rating is the chat's satisfaction survey (quality.feedback).
+        await db(record_feedback)(
+            conversation,
+            score=frame.get("score"),
+            comment=str(frame.get("comment") or ""),
+            source="widget",
         )
         await self.send_json({"type": "rated"})
 

@@ -702,9 +702,10 @@ def _status_event(conv: Conversation, status: str, actor: User | None, extra_fie
     _touch(conv, **{f: getattr(conv, f) for f in fields})
     _sla().status_changed(conv.pk, old, status)
     if status == Status.SOLVED and not conv.training:
-        from exdesk.quality.tasks import review_solved
+        from exdesk.quality.tasks import ask_for_feedback, review_solved
 
         _after_commit(review_solved, conv.pk)  # the automatic quality review
+        _after_commit(ask_for_feedback, conv.pk)  # the customer's satisfaction survey
     return _append(
         conv, EventKind.STATUS_CHANGE, author_user=actor, data={"from": old, "to": status}
     )
@@ -1040,6 +1041,19 @@ def do_end_chat(conversation: Conversation) -> Event | None:
         return None
     _after_commit(_route)  # the agent has room again
     return _status_event(conversation, Status.SOLVED, actor=None)
+
+
+@transaction.atomic
+def do_reopen(conversation: Conversation, reason: str) -> Event | None:
+    """exdesk reopens a solved case (a customer's bad rating, as the operator chose),
+    with a staff note saying why; routing offers it again."""
+    _lock(conversation)
+    if conversation.status not in (Status.SOLVED, Status.CLOSED):
+        return None
+    event = _status_event(conversation, Status.OPEN, actor=None)
+    do_add_system_note(conversation, reason)
+    _after_commit(_route)
+    return event
 
 
 MAX_RATING_COMMENT = 1000

@@ -49,3 +49,44 @@ class AutoFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on #{self.review.conversation_id}"
+
+
+class Feedback(models.Model):
+    """The customer's answer to the satisfaction survey: one per conversation, editable
+    for a while after it is given (quality.feedback.EDIT_WINDOW)."""
+
+    class Source(models.TextChoices):
+        LINK = "link", _("Survey link")
+        WIDGET = "widget", _("Chat widget")
+
+    conversation = models.OneToOneField(
+        "conversations.Conversation", on_delete=models.CASCADE, related_name="feedback"
+    )
+    score = models.PositiveSmallIntegerField()  # 1 (very unhappy) – 5 (very happy)
+    solved = models.BooleanField(null=True)  # "was your problem solved?"
+    effort = models.PositiveSmallIntegerField(null=True)  # 1 (very easy) – 5 (very hard)
+    comment = models.TextField(blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    # A bad rating is acted on once (alert or reopen, as the operator configured).
+    reacted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.conversation_id}: {self.score}/5"
+
+
+class SurveyRequest(models.Model):
+    """The survey was sent for this conversation (once, however often it is solved)."""
+
+    conversation = models.OneToOneField(
+        "conversations.Conversation", on_delete=models.CASCADE, related_name="survey"
+    )
+    channel = models.CharField(max_length=10)
+    sent_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"survey for #{self.conversation_id}"

@@ -18,3 +18,43 @@ def review_missed_conversations() -> None:
     from .services import review_missed
 
     review_missed()
+
+
+@db_task(retries=3, retry_delay=60)
+def ask_for_feedback(conversation_id: int) -> None:
+    from .feedback import ask_for_feedback as ask
+
+    ask(conversation_id)
+
+
+@db_task(retries=10, retry_delay=120)
+def send_survey_mail(conversation_id: int) -> None:
+    """The survey e-mail with its signed link, in the conversation's language."""
+    from django.conf import settings
+    from django.core.mail import EmailMessage
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils import translation
+
+    from exdesk.conversations.models import Conversation
+    from exdesk.exchange.services import email_security_header
+
+    from .feedback import survey_token
+
+    conversation = Conversation.objects.select_related("customer").get(pk=conversation_id)
+    email = conversation.customer.email
+    with translation.override(conversation.language or "en"):
+        link = settings.SITE_URL + reverse("feedback:survey", args=[survey_token(conversation)])
+        subject = translation.gettext("How did we do? %(reference)s") % {
+            "reference": conversation.reference
+        }
+        header = email_security_header(conversation.customer, email)
+        body = render_to_string(
+            "quality/email/survey.txt", {"conversation": conversation, "link": link}
+        )
+    EmailMessage(
+        subject=subject,
+        body=f"{header}\n\n{body}" if header else body,
+        to=[email],
+        headers={"Auto-Submitted": "auto-generated"},
+    ).send()
