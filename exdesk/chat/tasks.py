@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from huey import crontab
@@ -13,7 +12,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 from exdesk.conversations import attachments as files
 from exdesk.conversations import live
 from exdesk.conversations.models import Conversation
-from exdesk.exchange.services import email_security_header
+from exdesk.exchange.services import mail_customer
 
 from .models import ChatUpload
 
@@ -28,16 +27,10 @@ def send_chat_transcript(conversation_id: int, email: str) -> None:
         subject = translation.gettext("Transcript of your chat %(reference)s") % {
             "reference": conversation.reference
         }
-        header = email_security_header(conversation.customer, email)
         body = render_to_string(
             "chat/email/transcript.txt", {"conversation": conversation, "lines": lines}
         )
-    EmailMessage(
-        subject=subject,
-        body=f"{header}\n\n{body}" if header else body,
-        to=[email],
-        headers={"Auto-Submitted": "auto-generated"},
-    ).send()
+        mail_customer(conversation.customer, email, subject, body)
 
 
 @db_periodic_task(crontab(minute="17"))

@@ -31,30 +31,22 @@ def ask_for_feedback(conversation_id: int) -> None:
 def send_survey_mail(conversation_id: int) -> None:
     """The survey e-mail with its signed link, in the conversation's language."""
     from django.conf import settings
-    from django.core.mail import EmailMessage
     from django.template.loader import render_to_string
     from django.urls import reverse
     from django.utils import translation
 
     from exdesk.conversations.models import Conversation
-    from exdesk.exchange.services import email_security_header
+    from exdesk.exchange.services import mail_customer
 
     from .feedback import survey_token
 
     conversation = Conversation.objects.select_related("customer").get(pk=conversation_id)
-    email = conversation.customer.email
     with translation.override(conversation.language or "en"):
         link = settings.SITE_URL + reverse("feedback:survey", args=[survey_token(conversation)])
         subject = translation.gettext("How did we do? %(reference)s") % {
             "reference": conversation.reference
         }
-        header = email_security_header(conversation.customer, email)
         body = render_to_string(
             "quality/email/survey.txt", {"conversation": conversation, "link": link}
         )
-    EmailMessage(
-        subject=subject,
-        body=f"{header}\n\n{body}" if header else body,
-        to=[email],
-        headers={"Auto-Submitted": "auto-generated"},
-    ).send()
+        mail_customer(conversation.customer, conversation.customer.email, subject, body)
