@@ -366,6 +366,30 @@ class Assignment(models.Model):
         return f"{self.path.key} → {self.user}"
 
 
+class LessonAssignment(models.Model):
+    """One lesson given to an agent, e.g. by a QA review that failed the criterion it
+    teaches. Done once the agent completes the lesson (LessonCompletion)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lessons_assigned"
+    )
+    lesson_key = models.SlugField()
+    reason = models.CharField(max_length=200, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-assigned_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "lesson_key"], name="lesson_assigned_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lesson_key} → {self.user}"
+
+
 class LessonCompletion(models.Model):
     """An agent finished a lesson (read it and passed its check)."""
 

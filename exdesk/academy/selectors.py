@@ -596,3 +596,17 @@ def question(pk: int) -> Question:
     if found is None:
         raise Http404
     return found
+
+
+def lessons_assigned_to(user) -> list[dict]:
+    """Single lessons given to ``user`` (by QA reviews), each with whether it is done and
+    the lesson to open in the reader's language."""
+    from .models import LessonAssignment
+
+    given = list(LessonAssignment.objects.filter(user=user))
+    done = set(
+        LessonCompletion.objects.filter(
+            user=user, lesson__key__in=[a.lesson_key for a in given]
+        ).values_list("lesson__key", flat=True)
+    )
+    return [{"assignment": a, "done": a.lesson_key in done} for a in given]

@@ -476,6 +476,21 @@ def _complete_finished_assignments(user, now: dt.datetime) -> None:
             assignment.save(update_fields=["completed_at"])
 
 
+def assign_lesson(user, lesson_key: str, *, by=None, reason: str = "", now=None):
+    """Give one lesson to an agent (once; a later reason does not replace the first).
+    Unknown lesson keys are ignored: a scorecard may name a lesson not written yet."""
+    from .models import LessonAssignment
+
+    if not Lesson.objects.filter(key=lesson_key).exists():
+        return None
+    assignment, _created = LessonAssignment.objects.get_or_create(
+        user=user,
+        lesson_key=lesson_key,
+        defaults={"assigned_by": by, "reason": reason[:200], "assigned_at": now or timezone.now()},
+    )
+    return assignment
+
+
 # ---------------------------------------------------------------- reminders
 
 # A certificate's holder is told this long before it expires.

@@ -40,6 +40,7 @@ def my_training(request):
         "academy/my_training.html",
         {
             "assignments": assignments,
+            "lessons_assigned": selectors.lessons_assigned_to(user),
             "certificates": selectors.certificates_of(user),
             "exams": selectors.exam_rows(user),
             "now": timezone.now(),

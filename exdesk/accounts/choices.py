@@ -40,6 +40,8 @@ EDITS_RESTRICTED_SECTIONS = {Role.SUPERVISOR, Role.ADMIN}
 TRAINS = {Role.TRAINER, Role.SUPERVISOR, Role.ADMIN}
 # Quality: who reads every conversation's quality review and the QA pages.
 REVIEWS_QUALITY = {Role.QA_REVIEWER, Role.SUPERVISOR, Role.ADMIN}
+# Who settles an agent's dispute of a QA review (team leads).
+RESOLVES_QA_DISPUTES = {Role.SUPERVISOR, Role.ADMIN}
 # Recruitment: who invites candidates to the written and scenario tests and reads results.
 RECRUITS = {Role.TRAINER, Role.SUPERVISOR, Role.ADMIN}
 # Channels: who reviews quarantined mail (it may be a customer's, or an attack).

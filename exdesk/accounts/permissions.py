@@ -12,6 +12,7 @@ from .choices import (
     MANAGES_ROUTING,
     READS_AUDIT_LOG,
     RECRUITS,
+    RESOLVES_QA_DISPUTES,
     REVIEWS_ARTICLES,
     REVIEWS_QUALITY,
     SEES_ALL_CONVERSATIONS,
@@ -66,6 +67,10 @@ def manages_assistant(user) -> bool:
 
 def trains(user) -> bool:
     return _role(user) in TRAINS
+
+
+def resolves_qa_disputes(user) -> bool:
+    return _role(user) in RESOLVES_QA_DISPUTES
 
 
 def reviews_quality(user) -> bool:

@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 
 from exdesk.accounts.permissions import reviews_quality
 
-from .models import AutoFlag, AutoReview
+from .models import AutoFlag, AutoReview, Calibration, QaReview, Scorecard
 
 
 @dataclass
@@ -60,3 +60,74 @@ def summary(since) -> dict:
         reviewed=Count("id"), failed=Count("id", filter=Q(auto_failed=True))
     )
     return {**totals, "flags": flag_counts(since)}
+
+
+# ---------------------------------------------------------------- QA scorecards
+
+
+def scorecards():
+
+    return Scorecard.objects.prefetch_related("criteria")
+
+
+def scorecard(pk) -> Scorecard:
+    from django.http import Http404
+
+    found = Scorecard.objects.filter(pk=pk).first() if str(pk).isdigit() else None
+    if found is None:
+        raise Http404
+    return found
+
+
+def public_messages(conversation) -> list:
+    """The customer's and the agents' messages, to score and to point comments at."""
+    from exdesk.conversations.choices import PUBLIC_KINDS
+
+    return list(
+        conversation.events.filter(kind__in=PUBLIC_KINDS)
+        .select_related("author_user")
+        .order_by("seq")
+    )
+
+
+def qa_review_for(user, pk: int):
+    """A review for its reviewer, the reviewed agent, QA reviewers and team leads."""
+    from django.http import Http404
+
+    from exdesk.accounts.permissions import resolves_qa_disputes
+
+    review = (
+        QaReview.objects.select_related("conversation", "scorecard", "reviewer", "agent")
+        .prefetch_related("scores__criterion", "scores__event")
+        .filter(pk=pk)
+        .first()
+    )
+    if review is None or not (
+        reviews_quality(user) or resolves_qa_disputes(user) or review.agent_id == user.pk
+    ):
+        raise Http404
+    return review
+
+
+def qa_reviews_for(user):
+    """The reviews ``user`` should see on the QA page: their own as an agent; every
+    disputed one for leads; the latest for QA reviewers."""
+    from exdesk.accounts.permissions import resolves_qa_disputes
+
+    base = QaReview.objects.select_related("conversation", "reviewer", "agent").filter(
+        calibration__isnull=True
+    )
+    return {
+        "mine": list(base.filter(agent=user)[:100]),
+        "disputed": list(base.filter(state="disputed")[:100]) if resolves_qa_disputes(user) else [],
+        "latest": list(base[:100]) if reviews_quality(user) else [],
+    }
+
+
+def calibration(pk: int):
+    from django.http import Http404
+
+    found = Calibration.objects.select_related("conversation", "scorecard").filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
