@@ -23,7 +23,7 @@ from exdesk.core.sockets import (
     origin_allowed,
     security_log,
 )
-from exdesk.quality.feedback import record_feedback
+from exdesk.quality.feedback import record_bot_feedback, record_feedback
 from exdesk.routing import services as routing
 
 from . import services
@@ -90,7 +90,18 @@ def writer() -> MessageWriter:
 
 class ChatConsumer(JsonSocket):
     frame_types = frozenset(
-        {"hello", "message", "typing", "read", "sync", "leave_message", "end", "rate", "transcript"}
+        {
+            "hello",
+            "message",
+            "typing",
+            "read",
+            "sync",
+            "leave_message",
+            "end",
+            "rate",
+            "bot_feedback",
+            "transcript",
+        }
     )
 
     async def connect(self):
@@ -273,6 +284,16 @@ class ChatConsumer(JsonSocket):
             source="widget",
         )
         await self.send_json({"type": "rated"})
+
+    async def frame_bot_feedback(self, frame):
+        """ "Did this help?" on one of the bot's answers."""
+        visitor = self._visitor()
+        self._limit()
+        conversation = await db(services.conversation_of)(visitor)
+        await db(record_bot_feedback)(
+            conversation, frame.get("seq"), frame.get("helpful"), str(frame.get("reason") or "")
+        )
+        await self.send_json({"type": "bot_feedback_saved", "seq": frame.get("seq")})
 
     async def frame_transcript(self, frame):
         visitor = self._visitor()

@@ -107,6 +107,15 @@ def widget_strings() -> dict[str, str]:
         # Translators: Chat widget. Submit button of the rating form.
         "rating_submit": _("Send rating"),
         "rating_thanks": _("Thank you for your feedback."),
+        # Translators: Chat widget. Asked under each of the bot's answers.
+        "bot_helpful_question": _("Did this answer help?"),
+        "bot_helpful_yes": _("Yes"),
+        "bot_helpful_no": _("No"),
+        "bot_reason_question": _("What went wrong?"),
+        "bot_reason_wrong": _("It did not answer my question"),
+        "bot_reason_unclear": _("It was hard to understand"),
+        "bot_reason_person": _("I wanted a person"),
+        "bot_feedback_thanks": _("Thanks for telling us."),
         # Translators: Chat widget. Submit button of the form that e-mails the conversation.
         "transcript_submit": _("E-mail me the transcript"),
         "transcript_sent": _("We have sent the transcript to your e-mail address."),

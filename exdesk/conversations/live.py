@@ -128,8 +128,11 @@ def frames(events: list[Event], *, for_staff: bool, hide_restricted: bool = Fals
         }
         if for_staff:
             frame["data"] = event.data
-        elif event.data.get("article"):
-            frame["article"] = event.data["article"]  # the bot's answer links its article
+        else:
+            if event.data.get("article"):
+                frame["article"] = event.data["article"]  # the bot's answer links its article
+            if event.data.get("bot"):
+                frame["bot"] = True  # the widget asks whether it helped
         result.append(frame)
     return result
 

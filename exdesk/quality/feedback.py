@@ -22,7 +22,7 @@ from exdesk.conversations import services as conversations
 from exdesk.conversations.choices import Channel
 from exdesk.conversations.models import Conversation
 
-from .models import Feedback, SurveyRequest
+from .models import BotAnswerFeedback, Feedback, SurveyRequest
 
 EDIT_WINDOW = dt.timedelta(hours=24)
 SURVEY_LIFETIME = dt.timedelta(days=30)
@@ -168,3 +168,37 @@ def initial_answers(given: Feedback | None) -> dict:
         "effort": str(given.effort) if given.effort else "",
         "comment": given.comment,
     }
+
+
+# ---------------------------------------------------------------- the bot's answers
+
+
+def record_bot_feedback(
+    conversation: Conversation, seq, helpful, reason: str = "", now=None
+) -> BotAnswerFeedback:
+    """The customer's "did this help?" on the bot's answer ``seq`` (a second answer
+    replaces the first). A reason goes with "no" only."""
+    from exdesk.conversations.choices import EventKind
+
+    try:
+        seq = int(seq)
+    except (TypeError, ValueError):
+        seq = 0
+    event = conversation.events.filter(seq=seq, kind=EventKind.AGENT_REPLY).first()
+    if event is None or not event.data.get("bot"):
+        raise ValidationError({"seq": _("Only the assistant's answers can be rated here.")})
+    if not isinstance(helpful, bool):
+        raise ValidationError({"helpful": _("Say yes or no.")})
+    reason = "" if helpful else (reason or "")
+    if reason and reason not in BotAnswerFeedback.Reason.values:
+        raise ValidationError({"reason": _("Choose one of the reasons.")})
+    found, _created = BotAnswerFeedback.objects.update_or_create(
+        event=event,
+        defaults={
+            "conversation": conversation,
+            "helpful": helpful,
+            "reason": reason,
+            "created_at": now or timezone.now(),
+        },
+    )
+    return found

@@ -215,3 +215,28 @@ class Calibration(models.Model):
 
     def __str__(self) -> str:
         return f"calibration on #{self.conversation_id}"
+
+
+class BotAnswerFeedback(models.Model):
+    """A customer's "did this help?" on one of the bot's answers in a chat."""
+
+    class Reason(models.TextChoices):
+        WRONG = "wrong", _("It did not answer my question")
+        UNCLEAR = "unclear", _("It was hard to understand")
+        PERSON = "person", _("I wanted a person")
+
+    conversation = models.ForeignKey(
+        "conversations.Conversation", on_delete=models.CASCADE, related_name="bot_feedback"
+    )
+    event = models.OneToOneField(
+        "conversations.Event", on_delete=models.CASCADE, related_name="bot_feedback"
+    )
+    helpful = models.BooleanField()
+    reason = models.CharField(max_length=10, choices=Reason.choices, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{'yes' if self.helpful else 'no'} on event {self.event_id}"

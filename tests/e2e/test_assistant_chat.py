@@ -75,6 +75,19 @@ def test_the_bot_answers_in_chinese_and_the_guard_masks_a_seed_phrase(
     )
     check_accessibility(visitor)
 
+    # "Did this answer help?" under the bot's answer: no, and why.
+    asked = visitor.get_by_test_id("exdesk-bot-feedback").first
+    asked.get_by_role("button", name="否").click()
+    check_accessibility(visitor)
+    asked.get_by_role("button", name="没有解答我的问题").click()
+    expect(asked.get_by_role("status")).to_have_text("感谢告知。")
+    said = shell(
+        server,
+        "from exdesk.quality.models import BotAnswerFeedback; "
+        "f = BotAnswerFeedback.objects.get(); print(f.helpful, f.reason)",
+    )
+    assert said == "False wrong"
+
     # The customer pastes a seed phrase: the stored message shows only the mask.
     widget.input.fill(SEED)
     widget.send_button.click()

@@ -313,15 +313,18 @@ def test_attachment_end_rating_and_transcript(server, smtp_module):
         assert ended["seq"] > event["seq"]
         await visitor.send({"type": "rate", "score": 4, "comment": "quick help"})
         await visitor.next("rated")
+        # Only the bot's answers take a "did this help?"; the first message is the visitor's.
+        await visitor.send({"type": "bot_feedback", "seq": 1, "helpful": True})
+        assert (await visitor.next("error"))["field"] == "seq"
         await visitor.send({"type": "transcript", "email": "trader@example.com"})
         await visitor.next("transcript_sent")
         stored = shell(
             server,
             "from exdesk.conversations.models import Conversation; "
             f"c = Conversation.objects.get(pk={visitor.conversation}); "
-            "print(c.rating, c.rating_comment, c.status)",
+            "print(c.rating, c.rating_comment, c.status, c.feedback.source)",
         )
-        assert stored == "4 quick help solved"
+        assert stored == "4 quick help solved widget"  # the widget's rating is the survey
         await visitor.close()
 
     mailbox.arrived.clear()

@@ -144,3 +144,25 @@ def test_a_good_rating_or_none_action_changes_nothing(settings):
     feedback.record_feedback(conversation, score=1, source="widget")
     assert not StaffNotification.objects.exists()
     assert Feedback.objects.get().source == "widget"
+
+
+def test_the_customer_says_whether_a_bot_answer_helped():
+    from exdesk.conversations import live
+
+    conversation = testing.conversation(channel="chat")
+    conversations.do_assistant_turn(
+        conversation.pk, triage={}, replies=[("Deposits need 12 confirmations.", {})]
+    )
+    answer = conversation.events.get(kind="agent_reply")
+    [frame] = live.frames([answer], for_staff=False)
+    assert frame["bot"] is True  # the widget asks whether it helped
+    first = feedback.record_bot_feedback(conversation, answer.seq, False, "wrong")
+    assert (first.helpful, first.reason) == (False, "wrong")
+    again = feedback.record_bot_feedback(conversation, answer.seq, True, "wrong")
+    assert (again.pk, again.helpful, again.reason) == (first.pk, True, "")
+    with pytest.raises(ValidationError):
+        feedback.record_bot_feedback(conversation, 1, True)  # the customer's own message
+    with pytest.raises(ValidationError):
+        feedback.record_bot_feedback(conversation, answer.seq, "yes")
+    with pytest.raises(ValidationError):
+        feedback.record_bot_feedback(conversation, answer.seq, False, "bored")

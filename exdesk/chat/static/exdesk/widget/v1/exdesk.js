@@ -478,7 +478,7 @@
   const handlers = {
     welcome: onWelcome, event: onEvent, ack: onAck, queue: renderQueue, typing: onTyping,
     read: onStaffRead, rated: onRated, transcript_sent: onTranscriptSent, left_message: onLeftMessage,
-    error: onError,
+    bot_feedback_saved: () => {}, error: onError,
   };
 
   function onFrame(data) {
@@ -581,6 +581,7 @@
     if (frame.body && !bodyIsFileName) bubble.append(el("p", { class: "text" }, [String(frame.body)]));
     const article = articleLink(frame.article);
     if (article) bubble.append(el("p", { class: "article" }, [article]));
+    if (frame.bot && frame.seq) bubble.append(botFeedback(frame.seq));
     const files = attachments.map(attachmentItem).filter(Boolean);
     if (files.length) bubble.append(el("ul", { class: "files" }, files));
     const meta = el("p", { class: "meta" });
@@ -594,6 +595,30 @@
     if (mine) meta.append(el("span", { class: "status", text: "status_" + status }));
     bubble.append(meta);
     return bubble;
+  }
+
+  // "Did this help?" under each of the bot's answers; "no" asks why, in one more tap.
+  function botFeedback(seq) {
+    const box = el("div", { class: "bot-feedback", "data-testid": "exdesk-bot-feedback" });
+    const question = el("p", { text: "bot_helpful_question" });
+    const send = (helpful, reason) => {
+      sendNow({ type: "bot_feedback", seq: seq, helpful: helpful, reason: reason || "" });
+      box.replaceChildren(el("p", { role: "status", text: "bot_feedback_thanks" }));
+    };
+    const yes = el("button", { type: "button", class: "secondary", text: "bot_helpful_yes" });
+    const no = el("button", { type: "button", class: "secondary", text: "bot_helpful_no" });
+    yes.addEventListener("click", () => send(true));
+    no.addEventListener("click", () => {
+      const reasons = ["wrong", "unclear", "person"].map((reason) => {
+        const button = el("button", { type: "button", class: "secondary", text: "bot_reason_" + reason });
+        button.addEventListener("click", () => send(false, reason));
+        return button;
+      });
+      box.replaceChildren(el("p", { text: "bot_reason_question" }), ...reasons);
+      reasons[0].focus();
+    });
+    box.append(question, yes, no);
+    return box;
   }
 
   // The bot's answer links a help-center article; only http(s) addresses are followed.
