@@ -161,7 +161,8 @@ REDIS_PREFIX = os.environ.get("EXDESK_REDIS_PREFIX", "exdesk")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Cleared by prefix, never by flushing the shared database (exdesk/core/cache.py).
+            "BACKEND": "exdesk.core.cache.PrefixedRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": REDIS_PREFIX,
         }

@@ -97,3 +97,29 @@ def test_redis_cache_backend_round_trip():
     cache = RedisCache(REDIS_URL, {"KEY_PREFIX": f"t{uuid.uuid4().hex}"})
     cache.set("lockout:alice", 3, timeout=30)
     assert cache.get("lockout:alice") == 3
+
+
+def test_clearing_the_cache_leaves_other_installations_and_the_queue_alone():
+    """Django's Redis cache clears by flushing the database; a run that clears its cache
+    (tests do) dropped another server's queued tasks. exdesk clears its own keys only."""
+    require(redis_available(), f"Redis not reachable at {REDIS_URL}")
+    import redis
+    from huey import PriorityRedisHuey
+
+    from exdesk.core.cache import PrefixedRedisCache
+
+    mine = PrefixedRedisCache(REDIS_URL, {"KEY_PREFIX": f"mine{uuid.uuid4().hex}"})
+    theirs = PrefixedRedisCache(REDIS_URL, {"KEY_PREFIX": f"theirs{uuid.uuid4().hex}"})
+    queue = PriorityRedisHuey(f"exdesk-test-{uuid.uuid4().hex}", url=REDIS_URL)
+    queue.enqueue(queue.task()(lambda: None).s())
+    for n in range(1200):  # more than one SCAN page and one DELETE batch
+        mine.set(f"k{n}", n)
+    theirs.set("lockout:bob", 1)
+    assert mine.clear()
+    assert mine.get("k7") is None and mine.get("k1199") is None
+    assert theirs.get("lockout:bob") == 1
+    assert len(queue) == 1
+    client = redis.Redis.from_url(REDIS_URL)
+    assert not list(client.scan_iter(match=f"{mine.key_prefix}:*"))
+    theirs.clear()
+    queue.flush()
