@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Avg, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -63,6 +63,11 @@ class ServiceFigures:
     handled: int
     solved: int
     median_first_response: dt.timedelta | None
+    # Customers' satisfaction (1–5) and QA scores (0–100) on those conversations.
+    satisfaction: float | None = None
+    rated: int = 0
+    qa_score: float | None = None
+    qa_reviewed: int = 0
 
     @property
     def resolution_rate(self) -> float | None:
@@ -116,11 +121,23 @@ def service_figures(agent: User, now: dt.datetime | None = None) -> ServiceFigur
         for created, first in answered.values_list("created_at", "first_response_at")
         if first is not None
     ]
+    from exdesk.quality.models import Feedback, QaReview
+
+    rated = Feedback.objects.filter(conversation__in=conversations).aggregate(
+        n=Count("pk"), mean=Avg("score")
+    )
+    reviewed = QaReview.objects.filter(
+        conversation__in=conversations, agent=agent, calibration__isnull=True
+    ).aggregate(n=Count("pk"), mean=Avg("score"))
     return ServiceFigures(
         since=since,
         handled=counts["handled"],
         solved=counts["solved"],
         median_first_response=median(waits),
+        satisfaction=round(rated["mean"], 2) if rated["mean"] is not None else None,
+        rated=rated["n"],
+        qa_score=round(reviewed["mean"], 1) if reviewed["mean"] is not None else None,
+        qa_reviewed=reviewed["n"],
     )
 
 

@@ -93,6 +93,54 @@ def test_service_figures_are_counted_by_hand(served):
     assert (figures.median_minutes, figures.median_seconds) == (4, 0)
 
 
+def test_satisfaction_and_qa_scores_sit_beside_the_service_figures(trainee):
+    """Customers' ratings and QA reviews of the agent's real conversations in the window;
+    a drill's, an old one's and a calibration session's are left out."""
+    from exdesk.quality.models import Calibration, Feedback, QaReview, Scorecard
+
+    card = Scorecard.objects.create(name="Standard")
+    reviewer = testing.staff("quinn", role=Role.QA_REVIEWER)
+    recent = [conversation_for(trainee, age=days(n), solved=True) for n in (1, 2, 3)]
+    drill = conversation_for(trainee, age=days(1), solved=True, training=True)
+    old = conversation_for(trainee, age=days(40), solved=True)
+    for conversation, score in [
+        (recent[0], 5),
+        (recent[1], 4),
+        (recent[2], 2),
+        (drill, 1),
+        (old, 1),
+    ]:
+        Feedback.objects.create(
+            conversation=conversation, score=score, source="link", created_at=NOW, updated_at=NOW
+        )
+    for conversation, score in [(recent[0], 90), (recent[1], 60), (old, 0)]:
+        QaReview.objects.create(
+            conversation=conversation,
+            scorecard=card,
+            reviewer=reviewer,
+            agent=trainee,
+            score=score,
+            created_at=NOW,
+        )
+    session = Calibration.objects.create(
+        conversation=recent[2], scorecard=card, created_by=reviewer, created_at=NOW
+    )
+    QaReview.objects.create(
+        conversation=recent[2],
+        scorecard=card,
+        reviewer=reviewer,
+        agent=trainee,
+        calibration=session,
+        score=0,
+        created_at=NOW,
+    )
+    figures = record.service_figures(trainee, now=NOW)
+    assert (figures.satisfaction, figures.rated) == (3.67, 3)  # (5 + 4 + 2) / 3
+    assert (figures.qa_score, figures.qa_reviewed) == (75.0, 2)
+    page = client_of(trainee).get(f"/console/training/people/{trainee.pk}/").content.decode()
+    assert "3.67 of 5 (3 ratings)" in page and "75.0 of 100 (2 reviews)" in page
+
+
 def test_service_figures_of_an_agent_without_conversations(trainee):
     figures = record.service_figures(trainee, now=NOW)
     assert (figures.handled, figures.solved) == (0, 0)
