@@ -14,18 +14,11 @@ from django.views.decorators.http import require_POST
 
 from exdesk.accounts.decorators import require_permission, staff_required
 from exdesk.accounts.permissions import trains
+from exdesk.core.forms import add_service_errors
 from exdesk.helpcenter import rendering
 
 from . import curriculum, selectors, services
 from .forms import LessonForm, ModuleForm, NewLessonForm, PathForm, QuestionForm, ReviewForm
-
-
-def _fail(request, form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @require_permission(trains)
@@ -45,7 +38,7 @@ def module_edit(request, pk: int | None = None):
         try:
             curriculum.save_module(request.user, module, **form.cleaned_data)
         except ValidationError as error:
-            _fail(request, form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The module is saved."))
             return redirect("academy:curriculum")
@@ -60,7 +53,7 @@ def lesson_new(request, module_pk: int):
         try:
             lesson = curriculum.create_lesson(request.user, module, **form.cleaned_data)
         except ValidationError as error:
-            _fail(request, form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The draft is saved. Send it to review when it is ready."))
             return redirect("academy:lesson_edit", lesson.pk)
@@ -85,7 +78,7 @@ def lesson_edit(request, pk: int):
         try:
             curriculum.save_lesson(request.user, lesson, **form.cleaned_data)
         except ValidationError as error:
-            _fail(request, form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("A new version is saved as a draft."))
             return redirect("academy:lesson_edit", lesson.pk)
@@ -146,7 +139,7 @@ def path_edit(request, pk: int | None = None):
         try:
             curriculum.save_path(request.user, path, steps=steps, **data)
         except ValidationError as error:
-            _fail(request, form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The learning path is saved."))
             return redirect("academy:curriculum")
@@ -200,7 +193,7 @@ def questions(request, module_pk: int):
         try:
             curriculum.save_question(request.user, None, module=module, **form.cleaned_data)
         except ValidationError as error:
-            _fail(request, form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The question is added to the bank."))
             return redirect(f"{reverse('academy:questions', args=[module.pk])}?language={language}")
@@ -234,7 +227,7 @@ def question_edit(request, pk: int):
                 request.user, question, module=question.module, **form.cleaned_data
             )
         except ValidationError as error:
-            _fail(request, form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The question is updated."))
             return redirect("academy:question_edit", question.pk)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from exdesk.accounts.decorators import require_permission
 from exdesk.accounts.permissions import recruits
+from exdesk.core.forms import add_service_errors
 
 from . import recruitment, selectors, services
 from .choices import AttemptState
@@ -32,8 +33,7 @@ def candidates(request):
         try:
             candidate, _token = recruitment.invite(request.user, **form.cleaned_data)
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from exdesk.accounts.choices import RESOLVES_QA_DISPUTES
 from exdesk.accounts.models import User
 from exdesk.accounts.permissions import resolves_qa_disputes, reviews_quality
 from exdesk.conversations.choices import PUBLIC_KINDS
@@ -75,17 +76,12 @@ def submit_review(
     if missing or not criteria:
         raise ValidationError(_("Mark every criterion: met, missed, or does not apply."))
     seqs = {m.seq for m in marks.values() if m.seq is not None}
-    known = set(
-        conversation.events.filter(seq__in=seqs, kind__in=PUBLIC_KINDS).values_list(
-            "seq", flat=True
-        )
-    )
-    if seqs - known:
+    events = {e.seq: e for e in conversation.events.filter(seq__in=seqs, kind__in=PUBLIC_KINDS)}
+    if seqs - set(events):
         raise ValidationError(_("A comment points at a message this conversation does not have."))
     if len(comment) > MAX_COMMENT:
         raise ValidationError(_("Use at most %(n)d characters.") % {"n": MAX_COMMENT})
     score, failed = score_of(criteria, marks)
-    events = {e.seq: e for e in conversation.events.filter(seq__in=seqs)}
     try:
         with transaction.atomic():
             if QaReview.objects.filter(
@@ -162,7 +158,7 @@ def dispute(agent: User, review: QaReview, reason: str, now=None) -> QaReview:
         review.save(update_fields=["state", "dispute_reason", "disputed_at"])
         from exdesk.sla.services import notify
 
-        leads = User.objects.filter(is_active=True, role__in=["supervisor", "admin"])
+        leads = User.objects.filter(is_active=True, role__in=RESOLVES_QA_DISPUTES)
         notify(leads, review.conversation, "qa_dispute", agent.display_name[:80])
     return review
 

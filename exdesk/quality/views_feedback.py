@@ -8,6 +8,8 @@ from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.cache import never_cache
 
+from exdesk.core.forms import add_service_errors
+
 from . import feedback
 from .forms import SurveyForm
 
@@ -31,8 +33,7 @@ def survey(request, token: str):
             try:
                 feedback.record_feedback(conversation, **form.answers())
             except ValidationError as error:
-                for field, errors in getattr(error, "message_dict", {None: error.messages}).items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, error)
             else:
                 return render(request, "quality/survey_thanks.html", {"conversation": conversation})
         return render(request, "quality/survey.html", {"conversation": conversation, "form": form})
