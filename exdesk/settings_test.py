@@ -12,7 +12,12 @@ os.environ.setdefault(
 )
 
 from exdesk.settings import *  # noqa: F403
-from exdesk.settings import HUEY
+from exdesk.settings import CACHES, HUEY
+
+if "KEY_PREFIX" in CACHES["default"]:
+    # pytest-xdist workers share one Redis database: each its own keys, so one worker's
+    # cache.clear() cannot reset another's counters (a rate-limit test failed so).
+    CACHES["default"]["KEY_PREFIX"] += "-" + os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
