@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from exdesk.testing import require
 
@@ -133,14 +134,28 @@ def _wait_until_served(base_url: str) -> None:
 
 
 def check_accessibility(page) -> None:
-    """Run axe-core (WCAG 2.0-2.2 A and AA rules) on the current page; fail on violations."""
-    page.evaluate(AXE.read_text())
-    violations = page.evaluate(
-        """async () => (await axe.run(document, {
-            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}
-        })).violations.map(v => ({id: v.id, impact: v.impact,
-            nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"""
-    )
+    """Run axe-core (WCAG 2.0-2.2 A and AA rules) on the current page; fail on violations.
+
+    A click on a link returns before the next page has loaded; should the
+    navigation replace the document while axe runs, wait for the new page and
+    run axe again on it.
+    """
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            page.evaluate(AXE.read_text())
+            violations = page.evaluate(
+                """async () => (await axe.run(document, {
+                    runOnly: {type: 'tag',
+                              values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}
+                })).violations.map(v => ({id: v.id, impact: v.impact,
+                    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"""
+            )
+            break
+        except PlaywrightError as error:
+            navigated = "context was destroyed" in str(error) or "documentElement" in str(error)
+            if not navigated or attempt == 2:
+                raise
     assert violations == [], f"axe violations on {page.url}: {violations}"
 
 
