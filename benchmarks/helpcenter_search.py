@@ -17,40 +17,22 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import fresh_database  # noqa: E402
+
 QUERIES = ROOT / "benchmarks" / "data" / "helpcenter_queries.jsonl"
-PG_URL = "postgresql://postgres@127.0.0.1:5432/{name}"
 
 
 def setup_django(db: str) -> None:
-    os.environ.setdefault("EXDESK_DEMO", "1")
-    os.environ["EXDESK_DATA_DIR"] = tempfile.mkdtemp(prefix="exdesk-search-bench-")
-    if db == "postgresql":
-        import psycopg
-
-        name = f"exdesk_search_bench_{os.getpid()}"
-        with psycopg.connect(PG_URL.format(name="postgres"), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        os.environ["DATABASE_URL"] = PG_URL.format(name=name)
-    else:
-        os.environ["DATABASE_URL"] = ""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "exdesk.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    fresh_database.setup_django(db, "search")
 
 
 def load_queries(path: Path) -> list[dict]:

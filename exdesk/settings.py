@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "exdesk.telephony",
     "exdesk.academy",
     "exdesk.quality",
+    "exdesk.analytics",
 ]
 
 MIDDLEWARE = [

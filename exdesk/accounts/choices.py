@@ -42,6 +42,10 @@ TRAINS = {Role.TRAINER, Role.SUPERVISOR, Role.ADMIN}
 REVIEWS_QUALITY = {Role.QA_REVIEWER, Role.SUPERVISOR, Role.ADMIN}
 # Who settles an agent's dispute of a QA review (team leads).
 RESOLVES_QA_DISPUTES = {Role.SUPERVISOR, Role.ADMIN}
+# Analytics: the dashboards, every agent's performance and the exports.
+SEES_ANALYTICS = {Role.SUPERVISOR, Role.QA_REVIEWER, Role.ADMIN}
+# Team leads: the performance of the members of their own teams.
+LEADS_TEAMS = {Role.SENIOR_AGENT}
 # Recruitment: who invites candidates to the written and scenario tests and reads results.
 RECRUITS = {Role.TRAINER, Role.SUPERVISOR, Role.ADMIN}
 # Channels: who reviews quarantined mail (it may be a customer's, or an attack).

@@ -7,6 +7,7 @@ from .choices import (
     ASSIGNS_OTHERS,
     EDITS_RESTRICTED_SECTIONS,
     KNOWS_OF_COMPLIANCE_CASES,
+    LEADS_TEAMS,
     MANAGES_ASSISTANT,
     MANAGES_CHANNELS,
     MANAGES_ROUTING,
@@ -16,6 +17,7 @@ from .choices import (
     REVIEWS_ARTICLES,
     REVIEWS_QUALITY,
     SEES_ALL_CONVERSATIONS,
+    SEES_ANALYTICS,
     SEES_COMPLIANCE_CASES,
     SEES_CUSTOMER_PII,
     TRAINS,
@@ -95,3 +97,11 @@ def sees_compliance_cases(user) -> bool:
 
 def knows_of_compliance_cases(user) -> bool:
     return _role(user) in SEES_COMPLIANCE_CASES | KNOWS_OF_COMPLIANCE_CASES
+
+
+def sees_analytics(user) -> bool:
+    return _role(user) in SEES_ANALYTICS
+
+
+def leads_teams(user) -> bool:
+    return _role(user) in LEADS_TEAMS

@@ -706,6 +706,9 @@ def _status_event(conv: Conversation, status: str, actor: User | None, extra_fie
 
         _after_commit(review_solved, conv.pk)  # the automatic quality review
         _after_commit(ask_for_feedback, conv.pk)  # the customer's satisfaction survey
+        from exdesk.analytics.tasks import refresh_conversation
+
+        _after_commit(refresh_conversation, conv.pk)  # the dashboards, before the sweep
     return _append(
         conv, EventKind.STATUS_CHANGE, author_user=actor, data={"from": old, "to": status}
     )

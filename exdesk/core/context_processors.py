@@ -5,6 +5,7 @@ from exdesk.accounts.permissions import (
     manages_routing,
     reads_audit_log,
     reviews_quality,
+    sees_analytics,
 )
 
 
@@ -16,6 +17,7 @@ def staff_permissions(request):
         "can_manage_routing": manages_routing(user),
         "can_manage_channels": manages_channels(user),
         "can_review_quality": reviews_quality(user),
+        "can_see_analytics": sees_analytics(user),
     }
 
 

@@ -177,6 +177,9 @@ def load_demo() -> dict:
     seed_demo_channels(staff["admin"])  # the official-channel registry (exdesk/trust/demo.py)
     seed_demo_messages()  # mail, a held message and a Telegram chat (exdesk/messaging/demo.py)
     seed_demo_training(staff)  # curriculum, certificates, a path (exdesk/academy/demo.py)
+    from exdesk.analytics.rollup import sweep
+
+    sweep()  # the dashboards' facts, so Analytics has figures from the first page view
     return {"staff": staff, "conversations_created": created}
 
 

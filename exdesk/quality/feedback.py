@@ -99,6 +99,9 @@ def record_feedback(
             _react_to_bad_rating(conversation, feedback)
             feedback.reacted_at = now
             feedback.save(update_fields=["reacted_at"])
+    from exdesk.analytics.tasks import refresh_conversation
+
+    transaction.on_commit(lambda: refresh_conversation(conversation.pk))
     return feedback
 
 

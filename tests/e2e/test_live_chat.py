@@ -411,3 +411,64 @@ def test_hostile_messages_are_shown_as_text(new_page, agent):
     assert_inert(visitor)
     for page in (visitor, agent_page):
         assert page.watch.clean(), vars(page.watch)
+
+
+def test_a_rated_chat_reaches_the_dashboard_and_the_agents_figures(server, new_page, agent):
+    """The customer rates a solved chat in the widget; the supervisor's dashboard and
+    alice's row of agent performance count it (a solve and a rating refresh the
+    conversation's facts through the task queue)."""
+    header = shell(
+        server,
+        "from exdesk import testing; from exdesk.accounts.choices import Role; "
+        "print(testing.session_cookie(testing.staff('sam', role=Role.SUPERVISOR)))",
+    )
+    name, value = header.split("=", 1)
+    supervisor = new_page()
+    supervisor.context.add_cookies([{"name": name, "value": value, "url": server.url}])
+    supervisor.goto("/console/analytics/?tz=Asia/Shanghai")
+    rated = supervisor.locator(".stat").filter(has_text="Satisfaction (1–5)")
+    rated_before = rated.get_by_role("link").inner_text()
+    supervisor.goto("/console/analytics/agents/?tz=Asia/Shanghai")
+    check_accessibility(supervisor)
+    alice_row = supervisor.get_by_role("row").filter(
+        has=supervisor.get_by_role("rowheader", name="alice")
+    )
+    handled_before = int(alice_row.get_by_role("cell").nth(0).inner_text())
+
+    console = agent()
+    visitor = new_page()
+    widget = ChatWidget(visitor).visit()
+    widget.launcher.wait_for()
+    widget.open()
+    question = "Where is my ETH withdrawal from this morning?"
+    widget.say(question)
+    console.page.reload()
+    console.open_conversation(question)
+    console.page.get_by_role("button", name="Take it").click()
+    console.page.wait_for_load_state()
+    console.wait_connected()
+    console.reply_live("It left at 09:12; here is the TxID.")
+    expect(visitor.locator(".msg-agent").filter(has_text="TxID")).to_be_visible()
+    widget.end()
+    widget.rate(1, "Too slow")
+    expect(visitor.get_by_text("Thank you for your feedback.")).to_be_visible()
+
+    def reloaded_until(path: str, found) -> None:
+        for _ in range(40):
+            supervisor.goto(path)
+            if found():
+                return
+            supervisor.wait_for_timeout(250)
+        raise AssertionError(f"{path} did not change")
+
+    reloaded_until(
+        "/console/analytics/?tz=Asia/Shanghai",
+        lambda: rated.get_by_role("link").inner_text() != rated_before,
+    )
+    expect(supervisor.get_by_text("Too slow")).to_be_visible()  # the customer's comment
+    check_accessibility(supervisor)
+    reloaded_until(
+        "/console/analytics/agents/?tz=Asia/Shanghai",
+        lambda: int(alice_row.get_by_role("cell").nth(0).inner_text()) == handled_before + 1,
+    )
+    expect(alice_row.get_by_role("cell").nth(4)).to_contain_text("(1)")  # rated once
