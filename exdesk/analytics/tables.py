@@ -25,14 +25,14 @@ def _counts(column: str, header: str) -> Callable:
 
 
 def hours(viewer: User, filters: Filters) -> tuple[list[str], list[list]]:
-    grid = metrics.heatmap(metrics.slot_counts(metrics.facts_in(filters)), filters.tz)
+    grid = metrics.heatmap(metrics.Samples.of(metrics.facts_in(filters), filters.tz).local)
     return [_("Weekday"), *[f"{hour:02d}" for hour in range(24)]], [
         [WEEKDAYS[day], *grid[day]] for day in range(7)
     ]
 
 
 def days(viewer: User, filters: Filters) -> tuple[list[str], list[list]]:
-    rows = metrics.per_day(metrics.slot_counts(metrics.facts_in(filters)), filters)
+    rows = metrics.per_day(metrics.Samples.of(metrics.facts_in(filters), filters.tz).local, filters)
     return [_("Day"), _("Conversations")], [[day.isoformat(), n] for day, n in rows]
 
 

@@ -54,6 +54,7 @@ class EventKind(models.TextChoices):
     ESCALATION_BACK = "escalation_back", _("Handed back")
     ACCOUNT_ACTION = "account_action", _("Exchange account")
     CALL = "call", _("Phone call")
+    SURVEY = "survey", _("Satisfaction survey sent")
 
 
 MESSAGE_KINDS = {EventKind.CUSTOMER_MESSAGE, EventKind.AGENT_REPLY, EventKind.INTERNAL_NOTE}

@@ -40,6 +40,8 @@ from .models import Attachment, Category, Conversation, Event, SearchDocument, T
 
 MAX_BODY_LENGTH = 20_000
 MAX_SUBJECT_LENGTH = 200
+# What goes back through the platform a Telegram or social conversation came from.
+RELAYED_KINDS = {EventKind.AGENT_REPLY, EventKind.SURVEY}
 CASE_FIELDS = ("coin", "network", "txid", "amount", "address")
 # Text case fields and their column lengths, read from the model so they cannot drift.
 CASE_FIELD_LENGTHS = {
@@ -125,9 +127,9 @@ def _append(conversation, kind, *, skip_if_stored=False, **values):
         return None
     event.may_have_files = False  # until _attach says otherwise; saves the publisher a query
     transaction.on_commit(lambda: live.publish_event(event), robust=True)
-    if kind == EventKind.AGENT_REPLY and conversation.channel in PLATFORM_CHANNELS:
-        # An agent's or the bot's answer in a Telegram or social conversation goes back
-        # through that platform (messaging.services.relay_reply).
+    if kind in RELAYED_KINDS and conversation.channel in PLATFORM_CHANNELS:
+        # An agent's or the bot's answer (or the survey) in a Telegram or social
+        # conversation goes back through that platform (messaging.services.relay_reply).
         from exdesk.messaging.tasks import relay_reply
 
         _after_commit(relay_reply, event.pk)
@@ -1063,6 +1065,14 @@ MAX_RATING_COMMENT = 1000
 
 
 @transaction.atomic
+@transaction.atomic
+def do_send_survey(conversation: Conversation, body: str) -> Event:
+    """The satisfaction survey as a message of the conversation, where the customer
+    reads it (a Telegram or social thread relays it); no status or clock changes."""
+    conv = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    return _append(conv, EventKind.SURVEY, body=body)
+
+
 def do_rate(conversation: Conversation, score, comment: str = "") -> Event:
     """The customer's satisfaction (1-5, optional comment); a later rating replaces it."""
     try:

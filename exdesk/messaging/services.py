@@ -672,13 +672,14 @@ class DeliveryFailed(Exception):
 
 
 def relay_reply(event_id: int) -> PlatformDelivery | None:
-    """Send one reply through the platform its conversation came from, once. Raises
-    DeliveryFailed for the task queue to retry (a permanent failure is recorded only)."""
+    """Send one reply (or the satisfaction survey) through the platform its conversation
+    came from, once. Raises DeliveryFailed for the task queue to retry (a permanent
+    failure is recorded only)."""
     from .platforms import adapter_for
 
     event = (
         Event.objects.select_related("conversation", "author_user")
-        .filter(pk=event_id, kind=EventKind.AGENT_REPLY)
+        .filter(pk=event_id, kind__in=[EventKind.AGENT_REPLY, EventKind.SURVEY])
         .first()
     )
     if event is None:

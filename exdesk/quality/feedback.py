@@ -13,13 +13,13 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from exdesk.accounts.choices import Role
 from exdesk.accounts.models import User
 from exdesk.conversations import services as conversations
-from exdesk.conversations.choices import Channel
+from exdesk.conversations.choices import PLATFORM_CHANNELS, Channel
 from exdesk.conversations.models import Conversation
 
 from .models import BotAnswerFeedback, Feedback, SurveyRequest
@@ -124,14 +124,15 @@ def _react_to_bad_rating(conversation: Conversation, feedback: Feedback) -> None
 # ---------------------------------------------------------------- asking
 
 
-# Chats are asked in the widget when they end; these channels by e-mail.
+# Chats are asked in the widget when they end; these channels by e-mail; Telegram and
+# social threads by a message in the thread.
 EMAIL_CHANNELS = {Channel.EMAIL, Channel.WEB, Channel.API, Channel.PHONE}
 
 
 def ask_for_feedback(conversation_id: int, now=None) -> SurveyRequest | None:
     """Send the survey once per conversation, in its language, where it can reach the
     customer; None when it was sent, answered, or has no way to go."""
-    from .tasks import send_survey_mail
+    from .tasks import send_survey_mail, send_survey_message
 
     now = now or timezone.now()
     with transaction.atomic():
@@ -145,17 +146,35 @@ def ask_for_feedback(conversation_id: int, now=None) -> SurveyRequest | None:
             conversation is None
             or conversation.training
             or conversation.solved_at is None
-            or conversation.channel not in EMAIL_CHANNELS
-            or not conversation.customer.email
+            or not _reachable(conversation)
             or SurveyRequest.objects.filter(conversation=conversation).exists()
             or Feedback.objects.filter(conversation=conversation).exists()
         ):
             return None
+        by_platform = conversation.channel in PLATFORM_CHANNELS
         request = SurveyRequest.objects.create(
-            conversation=conversation, channel=Channel.EMAIL, sent_at=now
+            conversation=conversation,
+            channel=conversation.channel if by_platform else Channel.EMAIL,
+            sent_at=now,
         )
-        transaction.on_commit(lambda: send_survey_mail(conversation.pk), robust=True)
+        send = send_survey_message if by_platform else send_survey_mail
+        transaction.on_commit(lambda: send(conversation.pk), robust=True)
     return request
+
+
+def _reachable(conversation: Conversation) -> bool:
+    if conversation.channel in PLATFORM_CHANNELS:
+        return True  # the thread it came from
+    return conversation.channel in EMAIL_CHANNELS and bool(conversation.customer.email)
+
+
+def survey_message(conversation: Conversation, link: str) -> str:
+    """The survey as a platform message, in the conversation's language."""
+    with translation.override(conversation.language or "en"):
+        return _(
+            "Your request %(reference)s is solved. How did we do? Rate it here (about "
+            "30 seconds): %(link)s"
+        ) % {"reference": conversation.reference, "link": link}
 
 
 def given_for(conversation: Conversation) -> Feedback | None:

@@ -50,3 +50,19 @@ def send_survey_mail(conversation_id: int) -> None:
             "quality/email/survey.txt", {"conversation": conversation, "link": link}
         )
         mail_customer(conversation.customer, conversation.customer.email, subject, body)
+
+
+@db_task(retries=3, retry_delay=60)
+def send_survey_message(conversation_id: int) -> None:
+    """The survey link as a message in the customer's Telegram or social thread."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from exdesk.conversations import services as conversations
+    from exdesk.conversations.models import Conversation
+
+    from .feedback import survey_message, survey_token
+
+    conversation = Conversation.objects.get(pk=conversation_id)
+    link = settings.SITE_URL + reverse("feedback:survey", args=[survey_token(conversation)])
+    conversations.do_send_survey(conversation, survey_message(conversation, link))

@@ -566,3 +566,29 @@ def test_the_webhook_command_sets_and_deletes_against_local_bot_api_stand_in(bot
     assert len(bot.calls_of("deleteWebhook")) == 1
     with pytest.raises(CommandError, match="https"):
         call_command("telegram_webhook", "set", "http://desk.example.com")
+
+
+def test_a_solved_chat_gets_the_survey_in_the_thread_against_local_bot_api_stand_in(client, bot):
+    from exdesk.quality.models import Feedback, SurveyRequest
+
+    post(client, update(chat_id=4242, text="提现一直没到账", language="zh-hans"))
+    conversation = conversation_of(4242)
+    agent = testing.staff("agent1")
+    testing.services.do_reply(conversation, agent, "已到账，请查收。")
+    testing.services.do_change_status(conversation, agent, "solved")
+    request = SurveyRequest.objects.get(conversation=conversation)
+    assert request.channel == Channel.TELEGRAM
+    survey = conversation.events.get(kind="survey")
+    assert PlatformDelivery.objects.get(event=survey).state == DeliveryState.SENT
+    text = bot.calls_of("sendMessage")[-1].params["text"]
+    assert conversation.reference in text and "评价" in text  # in the thread's language
+    link = text[text.index("/feedback/") :].split()[0]
+    page = client.get(link)
+    assert page.status_code == 200
+    answer = client.post(link, {"score": "4", "solved": "yes", "effort": "2", "comment": ""})
+    assert answer.status_code in (200, 302)
+    assert Feedback.objects.get(conversation=conversation).score == 4
+    # Once per conversation: solving it again sends nothing more.
+    testing.services.do_reopen(conversation, "back")
+    testing.services.do_change_status(conversation, agent, "solved")
+    assert conversation.events.filter(kind="survey").count() == 1
