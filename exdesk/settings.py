@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "exdesk.academy",
     "exdesk.quality",
     "exdesk.analytics",
+    "exdesk.incidents",
 ]
 
 MIDDLEWARE = [

@@ -36,6 +36,7 @@ urlpatterns = [
     path("assess/", include("exdesk.academy.assessment_urls")),
     path("console/quality/", include("exdesk.quality.urls")),
     path("console/analytics/", include("exdesk.analytics.urls")),
+    path("console/incidents/", include("exdesk.incidents.urls")),
     path("feedback/", include("exdesk.quality.feedback_urls")),
     path("console/audit/", audit_views.audit_log, name="audit_log"),
     path("console/audit/export.csv", audit_views.audit_export, name="audit_export"),

@@ -10,6 +10,7 @@ from .choices import (
     LEADS_TEAMS,
     MANAGES_ASSISTANT,
     MANAGES_CHANNELS,
+    MANAGES_INCIDENTS,
     MANAGES_ROUTING,
     READS_AUDIT_LOG,
     RECRUITS,
@@ -105,3 +106,7 @@ def sees_analytics(user) -> bool:
 
 def leads_teams(user) -> bool:
     return _role(user) in LEADS_TEAMS
+
+
+def manages_incidents(user) -> bool:
+    return _role(user) in MANAGES_INCIDENTS

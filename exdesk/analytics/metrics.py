@@ -410,6 +410,7 @@ def facts_behind(filters: Filters, show: str, now: dt.datetime | None = None) ->
     simple = {
         "all": Q(),
         "solved": Q(solved_at__isnull=False),
+        "answered": Q(first_response_seconds__isnull=False),
         "sla_met": Q(sla_met=True),
         "sla_missed": Q(sla_met=False),
         "rated": Q(csat__isnull=False),

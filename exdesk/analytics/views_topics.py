@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from exdesk.accounts.decorators import require_permission
-from exdesk.accounts.permissions import sees_analytics
+from exdesk.accounts.permissions import manages_incidents, sees_analytics
 
 from . import topics as questions
 
@@ -50,8 +51,10 @@ def topics(request):
             "gaps": questions.knowledge_gaps(now),
             "rules": questions.rules(),
             "sections": sections,
-            # No incident model yet: the "open an incident" form appears once there is.
-            "incident_url": None,
+            # Supervisors open an incident from an unusual topic, prefilled.
+            "incident_url": reverse("incidents:declare")
+            if manages_incidents(request.user)
+            else None,
         },
     )
 

@@ -331,9 +331,26 @@ def triage_event(event_id: int) -> None:
 
 def _record_and_answer(conv, event, reading_: Triage, confidence, answer) -> None:
     """All the writes of one triage: one lock, one transaction, work computed first."""
+    from exdesk.incidents import services as incidents
+
     turn = None
+    incident = incidents.find_for(
+        conv,
+        intent=reading_.intent.slug if reading_.intent else "",
+        networks=(reading_.facts or {}).get("networks", []),
+        text=event.body,
+    )
     if conv.channel in BOT_CHANNELS and _bot_may_speak(conv):
-        turn = bot_turn(conv, event, reading_, answer) if settings.ASSISTANT_BOT_ENABLED else None
+        if incident is not None and settings.ASSISTANT_BOT_ENABLED:
+            # A declared incident: the approved script and the latest update, not an
+            # article; "that did not help" still reaches a person.
+            language = _reply_language(conv, reading_)
+            body = incidents.customer_message(incident, language)
+            turn = Turn(replies=[(body, _bot_data(language))], bot_state="answering")
+        else:
+            turn = (
+                bot_turn(conv, event, reading_, answer) if settings.ASSISTANT_BOT_ENABLED else None
+            )
         if turn is None:
             # No bot: the first reading is all a person needs; later messages are theirs.
             turn = Turn(bot_state=conversations.BOT_HANDED_OVER)
@@ -366,6 +383,8 @@ def _record_and_answer(conv, event, reading_: Triage, confidence, answer) -> Non
         note=turn.note,
         bot_state=turn.bot_state,
     )
+    if incident is not None:
+        incidents.link(incident, conv, by="match")
 
 
 # ---------------------------------------------------------------- the bot

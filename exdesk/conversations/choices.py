@@ -55,6 +55,7 @@ class EventKind(models.TextChoices):
     ACCOUNT_ACTION = "account_action", _("Exchange account")
     CALL = "call", _("Phone call")
     SURVEY = "survey", _("Satisfaction survey sent")
+    INCIDENT_UPDATE = "incident_update", _("Incident update sent")
 
 
 MESSAGE_KINDS = {EventKind.CUSTOMER_MESSAGE, EventKind.AGENT_REPLY, EventKind.INTERNAL_NOTE}

@@ -50,6 +50,8 @@ def _customer_kind(event: Event) -> str | None:
     """How the customer sees an event, or None when it is staff-only."""
     if event.kind in (EventKind.CUSTOMER_MESSAGE, EventKind.AGENT_REPLY):
         return event.kind
+    if event.kind == EventKind.INCIDENT_UPDATE:
+        return EventKind.AGENT_REPLY  # support's word on the incident, like a reply
     if event.kind == EventKind.ASSIGNMENT_CHANGE:
         return "agent_joined" if event.data.get("to") else "agent_left"
     if event.kind == EventKind.STATUS_CHANGE:

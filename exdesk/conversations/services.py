@@ -41,7 +41,7 @@ from .models import Attachment, Category, Conversation, Event, SearchDocument, T
 MAX_BODY_LENGTH = 20_000
 MAX_SUBJECT_LENGTH = 200
 # What goes back through the platform a Telegram or social conversation came from.
-RELAYED_KINDS = {EventKind.AGENT_REPLY, EventKind.SURVEY}
+RELAYED_KINDS = {EventKind.AGENT_REPLY, EventKind.SURVEY, EventKind.INCIDENT_UPDATE}
 CASE_FIELDS = ("coin", "network", "txid", "amount", "address")
 # Text case fields and their column lengths, read from the model so they cannot drift.
 CASE_FIELD_LENGTHS = {
@@ -980,6 +980,35 @@ def do_add_system_note(conversation: Conversation, body: str) -> Event:
     _lock(conversation)
     _touch(conversation)
     return _append(conversation, EventKind.INTERNAL_NOTE, body=body, data={"by": "exdesk"})
+
+
+@transaction.atomic
+def do_add_system_tag(conversation: Conversation, name: str) -> Event | None:
+    """A tag exdesk itself adds (an incident's), on the timeline like any tag change."""
+    _lock(conversation)
+    old = sorted(conversation.tags.values_list("name", flat=True))
+    if name in old:
+        return None
+    conversation.tags.add(*_tags([name]))
+    _touch(conversation)
+    data = {"from": old, "to": sorted([*old, name]), "by": "exdesk"}
+    return _append(conversation, EventKind.TAG_CHANGE, data=data)
+
+
+def do_incident_update(conversation: Conversation, body: str, incident_id: int) -> Event:
+    """An incident's status update to the customer, through the conversation's own
+    channel: live in the chat, relayed to Telegram or social, mailed otherwise. Runs in
+    the caller's transaction, which also marks the delivery done."""
+    _lock(conversation)
+    _touch(conversation)
+    event = _append(
+        conversation, EventKind.INCIDENT_UPDATE, body=body, data={"incident": incident_id}
+    )
+    if conversation.channel not in BOT_CHANNELS and conversation.customer.email:
+        from .tasks import notify_customer_of_reply
+
+        _after_commit(notify_customer_of_reply, event.pk)
+    return event
 
 
 @transaction.atomic

@@ -1,0 +1,64 @@
+"""Incidents in the console: supervisors declare (also from an unusual topic of
+Analytics, prefilled), post updates and resolve; everyone on staff reads them."""
+
+import pytest
+from django.urls import reverse
+
+from exdesk import testing
+from exdesk.accounts.choices import Role
+from exdesk.incidents.models import Incident
+
+pytestmark = pytest.mark.django_db
+
+FORM = {
+    "title_en": "Futures questions after the crash",
+    "title_zh": "暴跌后的合约问题",
+    "kind": "incident",
+    "severity": "critical",
+    "products": "futures",
+    "networks": "",
+    "intents": "futures_liquidation",
+    "keywords": "liquidation, 爆仓",
+    "script_en": "Markets moved fast; liquidations follow the published rules.",
+    "script_zh": "市场波动剧烈；强平按公布的规则执行。",
+    "public": "on",
+}
+
+
+def test_a_supervisor_declares_from_a_prefilled_form_and_posts_updates():
+    client = testing.signed_in(testing.staff("sam", role=Role.SUPERVISOR))
+    page = client.get(
+        reverse("incidents:declare"), {"intents": "futures_liquidation", "title_en": "Futures"}
+    )
+    assert page.status_code == 200
+    assert page.context["form"].initial == {"intents": "futures_liquidation", "title_en": "Futures"}
+    created = client.post(reverse("incidents:declare"), FORM)
+    incident = Incident.objects.get()
+    assert created.url == reverse("incidents:detail", args=[incident.pk])
+    assert (incident.keywords, incident.products) == (["liquidation", "爆仓"], ["futures"])
+    missing = client.post(reverse("incidents:declare"), {**FORM, "script_zh": ""})
+    assert missing.status_code == 200 and Incident.objects.count() == 1
+    client.post(
+        reverse("incidents:update", args=[incident.pk]),
+        {"status": "monitoring", "body_en": "Calmer now.", "body_zh": "已趋于平稳。"},
+    )
+    incident.refresh_from_db()
+    assert incident.status == "monitoring" and incident.updates.count() == 1
+    detail = client.get(reverse("incidents:detail", args=[incident.pk]))
+    assert "已趋于平稳。" in detail.content.decode()
+
+
+def test_agents_read_incidents_but_cannot_declare_or_update():
+    supervisor = testing.staff("sam", role=Role.SUPERVISOR)
+    client = testing.signed_in(supervisor)
+    client.post(reverse("incidents:declare"), FORM)
+    incident = Incident.objects.get()
+    agent = testing.signed_in(testing.staff("alice"))
+    assert agent.get(reverse("incidents:list")).status_code == 200
+    assert agent.get(reverse("incidents:detail", args=[incident.pk])).status_code == 200
+    assert agent.get(reverse("incidents:declare")).status_code == 403
+    refused = agent.post(
+        reverse("incidents:update", args=[incident.pk]),
+        {"status": "monitoring", "body_en": "x", "body_zh": "y"},
+    )
+    assert refused.status_code == 403 and not incident.updates.exists()
