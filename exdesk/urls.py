@@ -38,6 +38,7 @@ urlpatterns = [
     path("console/analytics/", include("exdesk.analytics.urls")),
     path("console/incidents/", include("exdesk.incidents.urls")),
     path("feedback/", include("exdesk.quality.feedback_urls")),
+    path("status/", include("exdesk.incidents.status_urls")),
     path("console/audit/", audit_views.audit_log, name="audit_log"),
     path("console/audit/export.csv", audit_views.audit_export, name="audit_export"),
     path(

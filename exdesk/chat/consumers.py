@@ -23,6 +23,7 @@ from exdesk.core.sockets import (
     origin_allowed,
     security_log,
 )
+from exdesk.incidents.live import NOTICE_GROUP
 from exdesk.quality.feedback import record_bot_feedback, record_feedback
 from exdesk.routing import services as routing
 
@@ -114,12 +115,15 @@ class ChatConsumer(JsonSocket):
         self.seq = 0  # the highest event seq this socket has passed on (or skipped)
         self.group: str | None = None
         await self.accept()
+        # Incident banners reach every open widget, before it says hello too.
+        await self.channel_layer.group_add(NOTICE_GROUP, self.channel_name)
         limit = settings.CHAT_IP_CONNECTIONS_PER_MINUTE
         if not connections_per_address.allow(self.address, limit):
             await self.send_error("rate_limited", _("Too many connections. Try again soon."))
             await self.close(code=CLOSE_TOO_MANY)
 
     async def disconnect(self, code):
+        await self.channel_layer.group_discard(NOTICE_GROUP, self.channel_name)
         if getattr(self, "group", None):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
@@ -316,6 +320,9 @@ class ChatConsumer(JsonSocket):
         self.seq = seq
         if message.get("customer"):
             await self.send_json(message["customer"])
+
+    async def chat_notice(self, message):
+        await self.send_json({"type": "notice", "notice": message["notice"]})
 
     async def conversation_typing(self, message):
         if message["from"] == "staff":

@@ -28,6 +28,7 @@ from exdesk.conversations.choices import ACTIVE_STATUSES, Channel
 from exdesk.conversations.models import Conversation, Event
 from exdesk.conversations.selectors import conversation_by_token
 from exdesk.core import ratelimit
+from exdesk.incidents.live import notice_payload
 from exdesk.routing import services as routing
 
 from .models import ChatUpload
@@ -178,6 +179,7 @@ def welcome(visitor: Visitor, conversation: Conversation | None) -> dict:
         "queue": routing.queue_status(conversation) if conversation else None,
         "rating": conversation.rating if conversation else None,
         "last_seq": live.last_seq(conversation.pk) if conversation else 0,
+        "notice": notice_payload(),  # a declared incident's banner
     }
 
 

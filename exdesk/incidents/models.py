@@ -156,3 +156,22 @@ class UpdateDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.update_id} → {self.conversation_id} ({self.state})"
+
+
+def new_subscriber_token() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(32)
+
+
+class StatusSubscriber(models.Model):
+    """Someone who asked for the status page's news by e-mail (confirmed by a link)."""
+
+    email = models.EmailField(_("e-mail"), unique=True)
+    language = models.CharField(max_length=10, default="en")
+    token = models.CharField(max_length=64, unique=True, default=new_subscriber_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.email

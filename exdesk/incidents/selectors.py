@@ -30,3 +30,32 @@ def recent_links(incident: Incident, limit: int = 50) -> list[IncidentLink]:
 
 def public_incidents(limit: int = 30) -> QuerySet[Incident]:
     return Incident.objects.filter(public=True).prefetch_related("updates")[:limit]
+
+
+def report(incident: Incident) -> dict:
+    """The incident afterwards: how many conversations it brought, through which
+    channels, how fast they were answered and how satisfied those customers were (from
+    the analytics facts; drills never count)."""
+    from exdesk.analytics.metrics import interpolate
+    from exdesk.analytics.models import ConversationFact
+
+    facts = ConversationFact.objects.filter(
+        conversation_id__in=incident.links.values("conversation_id")
+    ).order_by()
+    by_channel = list(
+        facts.values_list("channel").annotate(n=Count("pk")).order_by("-n", "channel")
+    )
+    waits = sorted(
+        wait for wait in facts.values_list("first_response_seconds", flat=True) if wait is not None
+    )
+    rated = [score for score in facts.values_list("csat", flat=True) if score is not None]
+    end = incident.resolved_at
+    return {
+        "linked": incident.links.count(),
+        "by_channel": by_channel,
+        "first_response_median": interpolate(waits, 0.5),
+        "first_response_p90": interpolate(waits, 0.9),
+        "rated": len(rated),
+        "csat_average": round(sum(rated) / len(rated), 2) if rated else None,
+        "duration": (end - incident.started_at) if end else None,
+    }

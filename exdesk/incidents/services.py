@@ -19,6 +19,7 @@ from exdesk.conversations import services as conversations
 from exdesk.conversations.choices import ACTIVE_STATUSES, Status
 from exdesk.conversations.models import Conversation
 
+from .live import publish_notice
 from .models import (
     DeliveryState,
     Incident,
@@ -106,6 +107,11 @@ def declare(
     )
     incident.full_clean()
     incident.save()
+    transaction.on_commit(publish_notice, robust=True)  # the widgets' banner, at once
+    if incident.public:
+        from .tasks import mail_status_subscribers
+
+        transaction.on_commit(lambda: mail_status_subscribers(incident.pk), robust=True)
     recent = Conversation.objects.filter(
         training=False, status__in=ACTIVE_STATUSES, created_at__gte=now - LOOK_BACK
     ).select_related("customer")
@@ -232,7 +238,12 @@ def post_update(
         _queue_deliveries(update)
     from .tasks import broadcast_update
 
+    transaction.on_commit(publish_notice, robust=True)
     transaction.on_commit(lambda: broadcast_update(update.pk), robust=True)
+    if incident.public:
+        from .tasks import mail_status_subscribers
+
+        transaction.on_commit(lambda: mail_status_subscribers(incident.pk, update.pk), robust=True)
     incident.refresh_from_db()
     return update
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from exdesk.accounts.decorators import require_permission, staff_required
 from exdesk.accounts.permissions import manages_incidents
+from exdesk.analytics import charts
 from exdesk.core.forms import add_service_errors
 
 from . import selectors, services
@@ -52,6 +53,7 @@ def declare(request):
 @staff_required
 def detail(request, pk: int):
     incident = selectors.incident(pk)
+    report = selectors.report(incident)
     updates = [
         (update, services.delivery_counts(update))
         for update in incident.updates.select_related("author")
@@ -64,6 +66,11 @@ def detail(request, pk: int):
             "updates": updates,
             "links": selectors.recent_links(incident),
             "linked": incident.links.count(),
+            "report": report,
+            "durations": {
+                key: charts.duration(report[key])
+                for key in ("first_response_median", "first_response_p90")
+            },
             "can_manage": manages_incidents(request.user),
             "update_form": UpdateForm(),
             "resolve_form": ResolveForm(),

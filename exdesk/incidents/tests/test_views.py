@@ -62,3 +62,29 @@ def test_agents_read_incidents_but_cannot_declare_or_update():
         {"status": "monitoring", "body_en": "x", "body_zh": "y"},
     )
     assert refused.status_code == 403 and not incident.updates.exists()
+
+
+def test_the_report_counts_the_linked_conversations_and_their_customers(
+    django_capture_on_commit_callbacks,
+):
+    from exdesk.analytics import rollup
+    from exdesk.conversations import services as conversations
+    from exdesk.incidents import selectors, services
+    from exdesk.quality.feedback import record_feedback
+
+    supervisor = testing.staff("sam", role=Role.SUPERVISOR)
+    agent = testing.staff("alice")
+    cases = [testing.conversation(channel=c, subject="liquidation") for c in ("chat", "email")]
+    incident = services.declare(supervisor, **{k: v for k, v in FORM.items() if k != "public"})
+    for case, score in zip(cases, (5, 3), strict=True):
+        conversations.do_reply(case, agent, "Here is what happened.")
+        conversations.do_change_status(case, agent, "solved")
+        case.refresh_from_db()
+        record_feedback(case, score=score)
+    rollup.refresh(c.pk for c in cases)
+    report = selectors.report(incident)
+    assert report["linked"] == 2 and report["by_channel"] == [("chat", 1), ("email", 1)]
+    assert (report["rated"], report["csat_average"]) == (2, 4.0)
+    assert report["first_response_median"] is not None
+    page = testing.signed_in(supervisor).get(reverse("incidents:detail", args=[incident.pk]))
+    assert page.status_code == 200 and "4.0" in page.content.decode()

@@ -304,6 +304,7 @@
   function buildPanel() {
     ui.connection = el("p", { class: "connection", role: "status" });
     ui.queue = el("p", { class: "queue", role: "status", "data-testid": "exdesk-queue", hidden: true });
+    ui.incident = el("div", { class: "incident", role: "status", "data-testid": "exdesk-incident", hidden: true });
     ui.intro = el("p", { class: "intro", text: "intro" });
     ui.log = el("div", {
       class: "log", role: "log", "aria-live": "polite", label: "log_label", "data-testid": "exdesk-log",
@@ -316,7 +317,8 @@
     ui.error = el("p", { class: "error", "aria-live": "assertive", "data-testid": "exdesk-error" });
     // The scrolling area is focusable so keyboard users can scroll the conversation.
     ui.body = el("div", { class: "body", tabindex: "0" }, [
-      el("p", { class: "notice", text: "security_notice" }), ui.connection, ui.queue, buildOffline(),
+      ui.incident, el("p", { class: "notice", text: "security_notice" }), ui.connection, ui.queue,
+      buildOffline(),
       ui.intro, ui.log, ui.typing, buildEnded(), ui.newChat,
     ]);
     ui.panel = el("div", {
@@ -478,8 +480,20 @@
   const handlers = {
     welcome: onWelcome, event: onEvent, ack: onAck, queue: renderQueue, typing: onTyping,
     read: onStaffRead, rated: onRated, transcript_sent: onTranscriptSent, left_message: onLeftMessage,
-    bot_feedback_saved: () => {}, error: onError,
+    bot_feedback_saved: () => {}, error: onError, notice: (frame) => renderNotice(frame.notice),
   };
+
+  // A declared incident: its title and latest word, in the widget's language.
+  function renderNotice(notice) {
+    ui.incident.textContent = "";
+    if (!notice || !notice.title) { show(ui.incident, false); return; }
+    const lang = String(state.lang || "").toLowerCase().startsWith("zh") ? "zh-hans" : "en";
+    ui.incident.append(
+      el("strong", {}, [String(notice.title[lang] || notice.title.en || "")]),
+      el("p", {}, [String((notice.text && (notice.text[lang] || notice.text.en)) || "")]),
+    );
+    show(ui.incident, true);
+  }
 
   function onFrame(data) {
     let frame;
@@ -502,6 +516,7 @@
     state.rating = frame.rating === undefined ? null : frame.rating;
     clearText(ui.connection);
     renderQueue(frame.queue);
+    renderNotice(frame.notice);
     renderMode();
     if (resync) send({ type: "sync", after: 0 });
     // Unacknowledged messages go again, oldest first; the server keeps one per client_id.
