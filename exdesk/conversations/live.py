@@ -206,7 +206,8 @@ def _redis():
     return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=5)
 
 
-def _send(group: str, message: dict) -> None:
+def send_to_group(group: str, message: dict) -> None:
+    """Publish to a channel-layer group from sync code (a view, a task, the CLI)."""
     layer = get_channel_layer()
     if layer is None:
         return
@@ -235,11 +236,11 @@ def publish_event(event: Event) -> None:
             "customer": customer[0] if customer else None,
             "restricted": is_restricted(event),
         }
-        _send(conversation_group(event.conversation_id), message)
+        send_to_group(conversation_group(event.conversation_id), message)
         reason = "new" if event.seq == 1 else INBOX_KINDS.get(event.kind)
         if reason:
             conversation = event.conversation
-            _send(
+            send_to_group(
                 INBOX_GROUP,
                 {
                     "type": "inbox.changed",
@@ -258,6 +259,6 @@ def publish_ephemeral(conversation: Conversation | int, message: dict) -> None:
     """Typing and read receipts: relayed, never stored."""
     conversation_id = conversation if isinstance(conversation, int) else conversation.pk
     try:
-        _send(conversation_group(conversation_id), message)
+        send_to_group(conversation_group(conversation_id), message)
     except Exception:
         logger.warning("could not relay %s", message.get("type"), exc_info=True)

@@ -3,8 +3,11 @@ widget when an incident is declared, updated or resolved (docs/incidents.md)."""
 
 from __future__ import annotations
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+import logging
+
+from exdesk.conversations.live import send_to_group
+
+logger = logging.getLogger(__name__)
 
 NOTICE_GROUP = "chat-notices"
 
@@ -29,9 +32,9 @@ def notice_payload() -> dict | None:
 
 
 def publish_notice() -> None:
-    """Tell every open widget what the banner now says (None: take it down)."""
-    layer = get_channel_layer()
-    if layer is not None:
-        async_to_sync(layer.group_send)(
-            NOTICE_GROUP, {"type": "chat.notice", "notice": notice_payload()}
-        )
+    """Tell every open widget what the banner now says (None: take it down). A widget
+    that misses it reads the banner in its next welcome."""
+    try:
+        send_to_group(NOTICE_GROUP, {"type": "chat.notice", "notice": notice_payload()})
+    except Exception:  # a bell that does not ring must not undo a committed change
+        logger.warning("could not publish the incident banner", exc_info=True)
