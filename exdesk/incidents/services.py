@@ -280,34 +280,50 @@ def resolve(
     )
 
 
-def deliver(delivery_id: int) -> bool:
-    """Send one pending delivery, in one transaction with marking it sent: exactly once
-    even if the worker dies at any point. False when it was not pending."""
+def deliver(delivery_ids: Iterable[int]) -> tuple[int, dict[int, str]]:
+    """Send pending deliveries in one transaction that also marks each sent: exactly
+    once even if the worker dies at any point. A delivery that fails rolls back alone
+    (its savepoint) and is returned with the reason. Returns (sent, {id: failure})."""
+    sent, failed = 0, {}
     with transaction.atomic():
-        delivery = (
+        deliveries = (
             UpdateDelivery.objects.select_for_update(skip_locked=True)
             .select_related("update__incident", "conversation__customer")
-            .filter(pk=delivery_id, state=DeliveryState.PENDING)
-            .first()
+            .filter(pk__in=list(delivery_ids), state=DeliveryState.PENDING)
+            .order_by("pk")
         )
-        if delivery is None:
-            return False
-        update, conversation = delivery.update, delivery.conversation
-        language = conversation.language or "en"
-        body = f"{update.incident.title_in(language)}\n\n{update.body_in(language)}"
-        conversations.do_incident_update(conversation, body, update.incident_id)
-        delivery.state, delivery.sent_at = DeliveryState.SENT, timezone.now()
-        delivery.save(update_fields=["state", "sent_at"])
-        solver = update.solves_linked_by
-        if solver is not None and conversation.status in ACTIVE_STATUSES:
-            conversations.do_change_status(conversation, solver, Status.SOLVED)
-    return True
+        for delivery in deliveries:
+            try:
+                with transaction.atomic():
+                    _send_one(delivery)
+            except Exception as error:  # one bad conversation must not stop the rest
+                failed[delivery.pk] = str(error)[:300]
+            else:
+                sent += 1
+    return sent, failed
+
+
+def _send_one(delivery: UpdateDelivery) -> None:
+    update, conversation = delivery.update, delivery.conversation
+    language = conversation.language or "en"
+    body = f"{update.incident.title_in(language)}\n\n{update.body_in(language)}"
+    conversations.do_incident_update(conversation, body, update.incident_id)
+    delivery.state, delivery.sent_at = DeliveryState.SENT, timezone.now()
+    delivery.save(update_fields=["state", "sent_at"])
+    solver = update.solves_linked_by
+    if solver is not None and conversation.status in ACTIVE_STATUSES:
+        conversations.do_change_status(conversation, solver, Status.SOLVED)
+
+
+# Deliveries per transaction: commits are what a broadcast spends its time on.
+DELIVERIES_PER_COMMIT = 50
 
 
 def broadcast(update_id: int, *, batch: int = BROADCAST_BATCH, pause: float | None = None) -> int:
     """Send every pending delivery of an update; returns how many went now. Safe to run
     again (after a crash, or twice at once): only pending deliveries are sent."""
     pause = BROADCAST_PAUSE_SECONDS if pause is None else pause
+    per_commit = min(batch, DELIVERIES_PER_COMMIT)
     sent = 0
     while True:
         pending = list(
@@ -317,12 +333,12 @@ def broadcast(update_id: int, *, batch: int = BROADCAST_BATCH, pause: float | No
         )
         if not pending:
             break
-        for pk in pending:
-            try:
-                sent += deliver(pk)
-            except Exception as error:  # one bad conversation must not stop the rest
+        for start in range(0, len(pending), per_commit):
+            went, failed = deliver(pending[start : start + per_commit])
+            sent += went
+            for pk, reason in failed.items():
                 UpdateDelivery.objects.filter(pk=pk, state=DeliveryState.PENDING).update(
-                    state=DeliveryState.FAILED, error=str(error)[:300]
+                    state=DeliveryState.FAILED, error=reason
                 )
         if pause:
             time.sleep(pause)

@@ -100,7 +100,7 @@ def test_a_broadcast_resumes_with_only_the_pending_deliveries():
     assert services.delivery_counts(update)["pending"] == 5
     first_two = list(update.deliveries.order_by("pk")[:2])
     for delivery in first_two:
-        services.deliver(delivery.pk)
+        assert services.deliver([delivery.pk]) == (1, {})
     assert services.resume_unfinished() == 3
     for case in cases:
         assert case.events.filter(kind="incident_update").count() == 1
@@ -144,3 +144,27 @@ def test_a_new_chat_about_it_gets_the_script_and_is_linked(settings):
     answer = chat.events.filter(kind="agent_reply").last()
     assert answer is not None and SCRIPT_EN in answer.body
     assert IncidentLink.objects.filter(incident=incident, conversation=chat).exists()
+
+
+def test_a_delivery_that_fails_rolls_back_alone_and_is_marked_failed(monkeypatch):
+    supervisor = testing.staff("sam", role=Role.SUPERVISOR)
+    cases = [testing.conversation(subject=f"tron {n}") for n in range(3)]
+    incident = declare(supervisor)
+    monkeypatch.setattr("exdesk.incidents.tasks.broadcast_update", lambda pk: None)
+    update = services.post_update(
+        supervisor, incident, status="monitoring", body_en="Better.", body_zh="好转。"
+    )
+    original = conversations.do_incident_update
+
+    def broken_for_the_second(conversation, body, incident_id):
+        if conversation.pk == cases[1].pk:
+            original(conversation, body, incident_id)  # written, then undone
+            raise RuntimeError("the mail relay refused it")
+        return original(conversation, body, incident_id)
+
+    monkeypatch.setattr(services.conversations, "do_incident_update", broken_for_the_second)
+    assert services.broadcast(update.pk) == 2
+    assert services.delivery_counts(update) == {"pending": 0, "sent": 2, "failed": 1}
+    failed = UpdateDelivery.objects.get(state=DeliveryState.FAILED)
+    assert failed.conversation_id == cases[1].pk and "refused" in failed.error
+    assert [c.events.filter(kind="incident_update").count() for c in cases] == [1, 0, 1]
