@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "exdesk.quality",
     "exdesk.analytics",
     "exdesk.incidents",
+    "exdesk.complaints",
 ]
 
 MIDDLEWARE = [
@@ -398,6 +399,10 @@ ROUTING_ENABLED = env_bool("EXDESK_ROUTING", True)
 QUALITY_BAD_RATING_ACTION = os.environ.get("EXDESK_BAD_RATING_ACTION", "alert")
 if QUALITY_BAD_RATING_ACTION not in ("alert", "reopen", "none"):
     raise ValueError("EXDESK_BAD_RATING_ACTION must be alert, reopen or none")
+# Formal complaints: acknowledged within this many hours, answered in writing within this
+# many days (docs/complaints.md); set them to what the exchange's regulator asks.
+COMPLAINT_ACKNOWLEDGE_HOURS = int(os.environ.get("EXDESK_COMPLAINT_ACKNOWLEDGE_HOURS", "48"))
+COMPLAINT_RESOLVE_DAYS = int(os.environ.get("EXDESK_COMPLAINT_RESOLVE_DAYS", "15"))
 # How long a new chat is left to the bot's first turn before a person is offered it.
 ROUTING_BOT_FIRST_TURN_SECONDS = float(os.environ.get("EXDESK_BOT_FIRST_TURN_SECONDS", "30"))
 ASSISTANT_BOT_ENABLED = env_bool("EXDESK_ASSISTANT_BOT", True)

@@ -37,6 +37,7 @@ urlpatterns = [
     path("console/quality/", include("exdesk.quality.urls")),
     path("console/analytics/", include("exdesk.analytics.urls")),
     path("console/incidents/", include("exdesk.incidents.urls")),
+    path("console/complaints/", include("exdesk.complaints.urls")),
     path("feedback/", include("exdesk.quality.feedback_urls")),
     path("status/", include("exdesk.incidents.status_urls")),
     path("console/audit/", audit_views.audit_log, name="audit_log"),

@@ -44,6 +44,10 @@ REVIEWS_QUALITY = {Role.QA_REVIEWER, Role.SUPERVISOR, Role.ADMIN}
 RESOLVES_QA_DISPUTES = {Role.SUPERVISOR, Role.ADMIN}
 # Analytics: the dashboards, every agent's performance and the exports.
 SEES_ANALYTICS = {Role.SUPERVISOR, Role.QA_REVIEWER, Role.ADMIN}
+# Complaints: officers take escalated complaints and keep the register; management the
+# last level.
+HANDLES_COMPLAINTS = {Role.SUPERVISOR, Role.COMPLIANCE, Role.ADMIN}
+MANAGES_COMPLAINTS = {Role.ADMIN}
 # Incidents: declare, update and resolve them (everyone on staff reads them).
 MANAGES_INCIDENTS = {Role.SUPERVISOR, Role.ADMIN}
 # Team leads: the performance of the members of their own teams.

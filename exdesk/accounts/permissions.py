@@ -6,10 +6,12 @@ from .choices import (
     ANSWERS_CUSTOMERS,
     ASSIGNS_OTHERS,
     EDITS_RESTRICTED_SECTIONS,
+    HANDLES_COMPLAINTS,
     KNOWS_OF_COMPLIANCE_CASES,
     LEADS_TEAMS,
     MANAGES_ASSISTANT,
     MANAGES_CHANNELS,
+    MANAGES_COMPLAINTS,
     MANAGES_INCIDENTS,
     MANAGES_ROUTING,
     READS_AUDIT_LOG,
@@ -110,3 +112,11 @@ def leads_teams(user) -> bool:
 
 def manages_incidents(user) -> bool:
     return _role(user) in MANAGES_INCIDENTS
+
+
+def handles_complaints(user) -> bool:
+    return _role(user) in HANDLES_COMPLAINTS
+
+
+def manages_complaints(user) -> bool:
+    return _role(user) in MANAGES_COMPLAINTS

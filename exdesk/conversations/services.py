@@ -692,6 +692,8 @@ def do_add_note(
 
 
 def _status_event(conv: Conversation, status: str, actor: User | None, extra_fields=()) -> Event:
+    if status == Status.SOLVED and _open_complaint(conv):
+        raise ValidationError(_("A complaint is solved by sending its written outcome."))
     old = conv.status
     conv.status = status
     fields = ["status", *extra_fields]
@@ -736,6 +738,23 @@ def do_change_priority(conversation: Conversation, user: User, priority: str) ->
     if priority not in Priority.values:
         raise ValidationError({"priority": _("Unknown priority.")})
     return _set_priority(conversation, priority, author_user=user)
+
+
+def _open_complaint(conversation: Conversation) -> bool:
+    from exdesk.complaints.services import blocks_solving
+
+    return blocks_solving(conversation)
+
+
+@transaction.atomic
+def do_hand_to_people(conversation: Conversation, *, priority: str | None = None) -> None:
+    """The bot stops answering this conversation (a formal complaint), and its priority
+    rises to at least ``priority``."""
+    _lock(conversation)
+    if conversation.bot_state != BOT_HANDED_OVER:
+        _touch(conversation, bot_state=BOT_HANDED_OVER)
+    if priority and priority < conversation.priority:  # "p0" < "p1" < "p2" < "p3"
+        _set_priority(conversation, priority, data={"by": "exdesk"})
 
 
 @transaction.atomic
@@ -1071,8 +1090,8 @@ def do_end_chat(conversation: Conversation) -> Event | None:
     """The customer closes the chat window for good: the case is solved unless it is
     already over."""
     _lock(conversation)
-    if conversation.status in (Status.SOLVED, Status.CLOSED):
-        return None
+    if conversation.status in (Status.SOLVED, Status.CLOSED) or _open_complaint(conversation):
+        return None  # a complaint stays open until its written outcome is sent
     _after_commit(_route)  # the agent has room again
     return _status_event(conversation, Status.SOLVED, actor=None)
 

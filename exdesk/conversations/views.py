@@ -74,9 +74,13 @@ def _detail_context(request, conversation, **forms):
         event.delivery = channel.delivery.get(event.pk)
         event.quoted = channel.quoted.get(event.pk, "")
         event.qa_flags = auto_review.by_event.get(event.pk, []) if auto_review else []
+    from exdesk.complaints import selectors as complaint_selectors
+    from exdesk.complaints.models import ComplaintCategory
     from exdesk.incidents import selectors as incident_selectors
 
     return {
+        "complaint": complaint_selectors.of_conversation(conversation),
+        "complaint_categories": ComplaintCategory.choices,
         "auto_review": auto_review,
         # A declared incident this case belongs to, with the approved script.
         "incidents": incident_selectors.linked_to(conversation),

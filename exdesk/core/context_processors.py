@@ -1,6 +1,7 @@
 from django.utils.functional import SimpleLazyObject
 
 from exdesk.accounts.permissions import (
+    handles_complaints,
     manages_channels,
     manages_routing,
     reads_audit_log,
@@ -18,6 +19,7 @@ def staff_permissions(request):
         "can_manage_channels": manages_channels(user),
         "can_review_quality": reviews_quality(user),
         "can_see_analytics": sees_analytics(user),
+        "can_handle_complaints": handles_complaints(user),
     }
 
 

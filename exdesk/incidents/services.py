@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from exdesk.accounts.models import User
 from exdesk.accounts.permissions import manages_incidents
+from exdesk.complaints.services import blocks_solving
 from exdesk.conversations import services as conversations
 from exdesk.conversations.choices import ACTIVE_STATUSES, Status
 from exdesk.conversations.models import Conversation
@@ -311,7 +312,11 @@ def _send_one(delivery: UpdateDelivery) -> None:
     delivery.state, delivery.sent_at = DeliveryState.SENT, timezone.now()
     delivery.save(update_fields=["state", "sent_at"])
     solver = update.solves_linked_by
-    if solver is not None and conversation.status in ACTIVE_STATUSES:
+    if (
+        solver is not None
+        and conversation.status in ACTIVE_STATUSES
+        and not blocks_solving(conversation)  # a complaint waits for its written outcome
+    ):
         conversations.do_change_status(conversation, solver, Status.SOLVED)
 
 
