@@ -115,7 +115,7 @@ def test_a_publisher_failure_does_not_undo_the_change(monkeypatch, caplog):
     def broken(group, message):
         raise ConnectionError("layer down")
 
-    monkeypatch.setattr(live, "_send", broken)
+    monkeypatch.setattr(live, "send_to_group", broken)
     conversation = testing.conversation()
     live.publish_event(conversation.events.get())
     assert "could not publish" in caplog.text
