@@ -47,48 +47,32 @@ def open_complaint(request, conversation_pk: int):
     return _back(conversation.pk)
 
 
-def _message(request) -> str:
+def _act(request, pk: int, work, success: str):
+    """One step on a complaint with the text the form sent, then back to its page."""
+    complaint = selectors.complaint_for(request.user, pk)
     form = MessageForm(request.POST)
-    return form.cleaned_data["text"] if form.is_valid() else ""
+    text = form.cleaned_data["text"] if form.is_valid() else ""
+    _done(request, lambda: work(request.user, complaint, text), success)
+    return _back(complaint.conversation_id)
 
 
 @staff_required
 @require_POST
 def acknowledge(request, pk: int):
-    complaint = selectors.complaint_for(request.user, pk)
-    text = _message(request)
-    _done(
-        request,
-        lambda: services.acknowledge(request.user, complaint, text),
-        _("The acknowledgement is sent."),
-    )
-    return _back(complaint.conversation_id)
+    return _act(request, pk, services.acknowledge, _("The acknowledgement is sent."))
 
 
 @staff_required
 @require_POST
 def escalate(request, pk: int):
-    complaint = selectors.complaint_for(request.user, pk)
-    text = _message(request)
-    _done(
-        request,
-        lambda: services.escalate(request.user, complaint, text),
-        _("The complaint is escalated."),
-    )
-    return _back(complaint.conversation_id)
+    return _act(request, pk, services.escalate, _("The complaint is escalated."))
 
 
 @staff_required
 @require_POST
 def resolve(request, pk: int):
-    complaint = selectors.complaint_for(request.user, pk)
-    text = _message(request)
-    _done(
-        request,
-        lambda: services.resolve(request.user, complaint, text),
-        _("The written outcome is sent and the complaint is closed."),
-    )
-    return _back(complaint.conversation_id)
+    success = _("The written outcome is sent and the complaint is closed.")
+    return _act(request, pk, services.resolve, success)
 
 
 @require_permission(handles_complaints)

@@ -20,8 +20,9 @@ def page(now: dt.datetime | None = None) -> dict:
     """Current incidents, upcoming or running maintenance, and the past ones."""
     now = now or timezone.now()
     public = Incident.objects.filter(public=True).prefetch_related("updates")
-    current = [i for i in public.filter(resolved_at__isnull=True) if i.kind == "incident"]
-    maintenance = [i for i in public.filter(resolved_at__isnull=True) if i.kind == "maintenance"]
+    active = list(public.filter(resolved_at__isnull=True))
+    current = [i for i in active if i.kind == "incident"]
+    maintenance = [i for i in active if i.kind == "maintenance"]
     past = list(public.filter(resolved_at__gte=now - dt.timedelta(days=PAST_DAYS)))
     return {"current": current, "maintenance": maintenance, "past": past}
 

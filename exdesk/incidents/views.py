@@ -65,7 +65,7 @@ def detail(request, pk: int):
             "incident": incident,
             "updates": updates,
             "links": selectors.recent_links(incident),
-            "linked": incident.links.count(),
+            "linked": report["linked"],
             "report": report,
             "durations": {
                 key: charts.duration(report[key])
