@@ -47,9 +47,12 @@ def rows(user: User) -> tuple[list[str], list[list]]:
         _("History"),
     ]
     found = []
-    for complaint in selectors.register(user).order_by("opened_at", "id"):
+    for complaint in (
+        selectors.register(user).prefetch_related("steps__by").order_by("opened_at", "id")
+    ):
         history = "; ".join(
-            f"{_when(step.at)} {step.kind} ({step.level}){': ' + step.note if step.note else ''}"
+            f"{_when(step.at)} {step.kind} {_('by')} {step.by.username if step.by else 'exdesk'}"
+            f" ({step.level}){': ' + step.note if step.note else ''}"
             for step in complaint.steps.all()
         )
         found.append(

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from exdesk.accounts.decorators import require_permission, staff_required
 from exdesk.accounts.permissions import handles_complaints
 from exdesk.conversations.selectors import access_conversation
+from exdesk.core.forms import run_action
 
 from . import register_export, selectors, services
 from .forms import MessageForm, OpenForm
@@ -22,15 +23,6 @@ def _back(complaint_or_conversation_pk):
     return redirect("conversations:detail", complaint_or_conversation_pk)
 
 
-def _done(request, work, success: str):
-    try:
-        work()
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, success)
-
-
 @staff_required
 @require_POST
 def open_complaint(request, conversation_pk: int):
@@ -39,7 +31,7 @@ def open_complaint(request, conversation_pk: int):
     if not form.is_valid():
         messages.error(request, _("Choose a category and say what the complaint is about."))
         return _back(conversation.pk)
-    _done(
+    run_action(
         request,
         lambda: services.open_complaint(request.user, conversation, **form.cleaned_data),
         _("The conversation is now a formal complaint."),
@@ -52,7 +44,7 @@ def _act(request, pk: int, work, success: str):
     complaint = selectors.complaint_for(request.user, pk)
     form = MessageForm(request.POST)
     text = form.cleaned_data["text"] if form.is_valid() else ""
-    _done(request, lambda: work(request.user, complaint, text), success)
+    run_action(request, lambda: work(request.user, complaint, text), success)
     return _back(complaint.conversation_id)
 
 

@@ -93,7 +93,7 @@ def _detail_context(request, conversation, **forms):
         "tags": ", ".join(conversation.tags.values_list("name", flat=True)),
         "reply_form": forms.get("reply_form") or ReplyForm(),
         "note_form": forms.get("note_form") or NoteForm(),
-        "status_form": StatusForm(initial={"status": conversation.status}),
+        "status_form": StatusForm(initial={"status": conversation.status}, auto_id="prop_%s"),
         "priority_form": PriorityForm(initial={"priority": conversation.priority}),
         "can_answer": answers_customers(request.user),
         "assignable": assignable,

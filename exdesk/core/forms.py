@@ -11,3 +11,26 @@ def add_service_errors(form, exc: ValidationError, default_field: str | None = N
     else:
         for message in exc.messages:
             form.add_error(default_field, message)
+
+
+def run_action(request, work, success: str) -> bool:
+    """Run a service call for a console button: its success or its refusal as a message."""
+    from django.contrib import messages
+
+    try:
+        work()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return False
+    messages.success(request, success)
+    return True
+
+
+def run_form_action(request, form, work, success: str) -> bool:
+    """``run_action`` with the form's cleaned data, or the form's errors as a message."""
+    from django.contrib import messages
+
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return False
+    return run_action(request, lambda: work(form.cleaned_data), success)

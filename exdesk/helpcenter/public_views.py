@@ -45,8 +45,9 @@ def _other_language(lang: str) -> str:
     return "en" if lang == "zh-hans" else "zh-hans"
 
 
-def _switch(lang: str, url_name: str, *args) -> dict:
-    """The link to the same page in the other language."""
+def language_switch(lang: str, url_name: str, *args) -> dict:
+    """The link to the same page in the other language: ``url_name`` takes the language
+    first, then ``args``. Shared by the public pages of other apps (status page …)."""
     other = _other_language(lang)
     return {"code": other, "url": reverse(url_name, args=[other, *args])}
 
@@ -61,7 +62,7 @@ def home(request, lang):
     context = {
         "lang": lang,
         "categories": selectors.public_categories(lang),
-        "switch": _switch(lang, "helpcenter:home"),
+        "switch": language_switch(lang, "helpcenter:home"),
     }
     return render(request, "helpcenter/home.html", context)
 
@@ -72,7 +73,7 @@ def category(request, lang, slug):
     context = {
         "lang": lang,
         "category": found,
-        "switch": _switch(lang, "helpcenter:category", slug),
+        "switch": language_switch(lang, "helpcenter:category", slug),
     }
     return render(request, "helpcenter/category.html", context)
 
@@ -81,7 +82,7 @@ def category(request, lang, slug):
 def section(request, lang, slug):
     category_view, section_view = selectors.public_section(lang, slug)
     context = {"lang": lang, "section": section_view, "category": category_view}
-    context["switch"] = _switch(lang, "helpcenter:section", slug)
+    context["switch"] = language_switch(lang, "helpcenter:section", slug)
     return render(request, "helpcenter/section.html", context)
 
 
@@ -98,7 +99,7 @@ def article(request, lang, slug):
     switch = (
         {"code": other.language, "url": selectors.article_url(other.language, other.slug)}
         if other
-        else _switch(lang, "helpcenter:home")
+        else language_switch(lang, "helpcenter:home")
     )
     context = {
         "lang": lang,
@@ -202,7 +203,7 @@ def glossary(request, lang):
         "lang": lang,
         "terms": terms,
         "linkable": selectors.live_slugs(lang, [t.article_slug for t in terms]),
-        "switch": _switch(lang, "helpcenter:glossary"),
+        "switch": language_switch(lang, "helpcenter:glossary"),
     }
     return render(request, "helpcenter/glossary.html", context)
 

@@ -128,6 +128,9 @@ class IncidentLink(models.Model):
 
 
 class DeliveryState(models.TextChoices):
+    # Not messaging.models.DeliveryState: that one stores "queued" where this stores
+    # "pending" (existing rows and the incident page's counts), so sharing it would need
+    # a data migration for no gain.
     PENDING = "pending", _("Pending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")

@@ -6,23 +6,17 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from exdesk.core import ratelimit
 from exdesk.core.http import client_ip
-from exdesk.helpcenter.public_views import in_language
+from exdesk.helpcenter.public_views import in_language, language_switch
 
 from . import status
 
 SUBSCRIPTIONS_PER_HOUR = 10
-
-
-def _switch(lang: str) -> dict:
-    other = "en" if lang == "zh-hans" else "zh-hans"
-    return {"code": other, "url": reverse("status:page", args=[other])}
 
 
 def root(request):
@@ -32,7 +26,7 @@ def root(request):
 
 @in_language
 def page(request, lang):
-    context = {"lang": lang, "switch": _switch(lang), **status.page()}
+    context = {"lang": lang, "switch": language_switch(lang, "status:page"), **status.page()}
     return render(request, "incidents/status.html", context)
 
 
@@ -68,4 +62,8 @@ def unsubscribe(request, lang, token):
         status.unsubscribe(token)
         messages.success(request, _("You will get no more status e-mails."))
         return redirect("status:page", lang=lang)
-    return render(request, "incidents/unsubscribe.html", {"lang": lang, "switch": _switch(lang)})
+    return render(
+        request,
+        "incidents/unsubscribe.html",
+        {"lang": lang, "switch": language_switch(lang, "status:page")},
+    )

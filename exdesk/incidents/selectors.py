@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
-from .models import Incident, IncidentLink
+from .models import DeliveryState, Incident, IncidentLink, IncidentUpdate, UpdateDelivery
 
 
 def incidents() -> QuerySet[Incident]:
@@ -17,6 +19,33 @@ def incident(pk: int) -> Incident:
     if found is None:
         raise Http404
     return found
+
+
+def latest_update(incident: Incident) -> IncidentUpdate | None:
+    """The incident's newest status update (what customers are told now), or None."""
+    return incident.updates.order_by("-created_at", "-id").first()
+
+
+def delivery_counts(update_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+    """How many deliveries of each update are sent, failed and pending: one grouped
+    query for all of them."""
+    counts = {pk: dict.fromkeys(DeliveryState.values, 0) for pk in update_ids}
+    grouped = (
+        UpdateDelivery.objects.filter(update_id__in=list(counts))
+        .values_list("update_id", "state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for update_id, state, n in grouped:
+        counts[update_id][state] = n
+    return counts
+
+
+def updates_with_deliveries(incident: Incident) -> list[tuple[IncidentUpdate, dict[str, int]]]:
+    """The incident's updates, newest first, each with its delivery counts."""
+    updates = list(incident.updates.select_related("author"))
+    counts = delivery_counts(update.pk for update in updates)
+    return [(update, counts[update.pk]) for update in updates]
 
 
 def linked_to(conversation) -> list[Incident]:

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,9 +18,10 @@ from exdesk.accounts.models import User
 from exdesk.accounts.permissions import manages_incidents
 from exdesk.complaints.services import blocks_solving
 from exdesk.conversations import services as conversations
-from exdesk.conversations.choices import ACTIVE_STATUSES, Status
-from exdesk.conversations.models import Conversation
+from exdesk.conversations.choices import ACTIVE_STATUSES, EventKind, Status
+from exdesk.conversations.models import Conversation, Event
 
+from . import selectors
 from .live import publish_notice
 from .models import (
     DeliveryState,
@@ -113,18 +115,29 @@ def declare(
         from .tasks import mail_status_subscribers
 
         transaction.on_commit(lambda: mail_status_subscribers(incident.pk), robust=True)
-    recent = Conversation.objects.filter(
-        training=False, status__in=ACTIVE_STATUSES, created_at__gte=now - LOOK_BACK
-    ).select_related("customer")
+    recent = _with_first_message(
+        Conversation.objects.filter(
+            training=False, status__in=ACTIVE_STATUSES, created_at__gte=now - LOOK_BACK
+        ).select_related("customer")
+    )
     for conversation in recent:
         if matches(incident, conversation, _first_words(conversation)):
             link(incident, conversation, by="match", now=now)
     return incident
 
 
+def _with_first_message(conversations: QuerySet[Conversation]) -> QuerySet[Conversation]:
+    """Each conversation with its first customer message as ``first_message``, in the
+    same query (not one query per conversation)."""
+    first = Event.objects.filter(
+        conversation=OuterRef("pk"), kind=EventKind.CUSTOMER_MESSAGE
+    ).order_by("seq")
+    return conversations.annotate(first_message=Subquery(first.values("body")[:1]))
+
+
 def _first_words(conversation: Conversation) -> str:
-    first = conversation.events.filter(kind="customer_message").order_by("seq").first()
-    return f"{conversation.subject} {first.body if first else ''}"
+    """The subject and the first customer message (annotated by _with_first_message)."""
+    return f"{conversation.subject} {getattr(conversation, 'first_message', None) or ''}"
 
 
 def matches(
@@ -354,10 +367,7 @@ def broadcast(update_id: int, *, batch: int = BROADCAST_BATCH, pause: float | No
 
 
 def delivery_counts(update: IncidentUpdate) -> dict[str, int]:
-    from django.db.models import Count
-
-    counts = dict(update.deliveries.values_list("state").annotate(n=Count("pk")).order_by())
-    return {state: counts.get(state, 0) for state in DeliveryState.values}
+    return selectors.delivery_counts([update.pk])[update.pk]
 
 
 def resume_unfinished() -> int:
@@ -374,7 +384,7 @@ def resume_unfinished() -> int:
 def customer_message(incident: Incident, language: str) -> str:
     """What a customer asking about it is told: the approved script and the latest
     update, in their language."""
-    latest = incident.updates.order_by("-created_at", "-id").first()
+    latest = selectors.latest_update(incident)
     parts = [incident.script_in(language)]
     if latest is not None:
         parts.append(latest.body_in(language))

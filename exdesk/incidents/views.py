@@ -54,16 +54,12 @@ def declare(request):
 def detail(request, pk: int):
     incident = selectors.incident(pk)
     report = selectors.report(incident)
-    updates = [
-        (update, services.delivery_counts(update))
-        for update in incident.updates.select_related("author")
-    ]
     return render(
         request,
         "incidents/detail.html",
         {
             "incident": incident,
-            "updates": updates,
+            "updates": selectors.updates_with_deliveries(incident),
             "links": selectors.recent_links(incident),
             "linked": report["linked"],
             "report": report,

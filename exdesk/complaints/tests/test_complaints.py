@@ -137,7 +137,7 @@ def test_the_register_is_exported_and_audited_for_officers_only():
     lines = got.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("Reference,Conversation,Customer UID")
     assert lines[1].startswith(f"{complaint.reference},{complaint.conversation.reference},")
-    assert "Refunded." in lines[1] and "opened (agent)" in lines[1]
+    assert "Refunded." in lines[1] and "opened by alice (agent)" in lines[1]
     entry = AuditEntry.objects.get(action="export")
     assert entry.target_type == "complaints:register" and entry.detail == "csv rows=1"
     agent_client = testing.signed_in(agent)

@@ -2,6 +2,7 @@
 
 from django import template
 
+from exdesk.incidents.selectors import latest_update
 from exdesk.incidents.services import banner
 
 register = template.Library()
@@ -10,5 +11,5 @@ register = template.Library()
 @register.inclusion_tag("incidents/_banner.html")
 def incident_banner(language: str) -> dict:
     incident = banner()
-    latest = incident.updates.order_by("-created_at", "-id").first() if incident else None
+    latest = latest_update(incident) if incident else None
     return {"incident": incident, "latest": latest, "language": language}

@@ -168,3 +168,34 @@ def test_a_delivery_that_fails_rolls_back_alone_and_is_marked_failed(monkeypatch
     failed = UpdateDelivery.objects.get(state=DeliveryState.FAILED)
     assert failed.conversation_id == cases[1].pk and "refused" in failed.error
     assert [c.events.filter(kind="incident_update").count() for c in cases] == [1, 0, 1]
+
+
+def test_declaring_reads_the_first_messages_of_all_recent_conversations_at_once():
+    """The first customer message of each open conversation comes with it (one query),
+    however many there are; only the first message counts, as before."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    supervisor = testing.staff("sam", role=Role.SUPERVISOR)
+
+    def open_conversations(n: int, batch: str) -> None:
+        for i in range(n):
+            testing.conversation(subject=f"Question {batch}{i}", body="How do I verify my ID?")
+
+    def declared_counting(word: str):
+        with CaptureQueriesContext(connection) as queries:
+            incident = declare(supervisor, networks="", intents="", keywords=word)
+        return incident, len(queries)
+
+    open_conversations(3, "a")
+    by_body = testing.conversation(subject="Transfer", body="My solana transfer is missing")
+    first, with_four = declared_counting("solana")
+    assert list(first.links.values_list("conversation_id", flat=True)) == [by_body.pk]
+
+    open_conversations(26, "b")
+    by_body = testing.conversation(subject="Transfer", body="Where is my polygon deposit?")
+    later_word = testing.conversation(subject="Hello", body="Hi there")
+    conversations.do_add_customer_message(later_word, "It is about polygon too")
+    second, with_32 = declared_counting("polygon")
+    assert list(second.links.values_list("conversation_id", flat=True)) == [by_body.pk]
+    assert with_32 == with_four

@@ -83,3 +83,13 @@ def test_a_bad_address_is_refused_and_stores_nothing(client):
     assert "Enter a valid e-mail address." in page.content.decode()
     assert not StatusSubscriber.objects.exists()
     assert client.get(reverse("status:confirm", args=["en", "forged"])).status_code == 404
+
+
+def test_each_status_page_links_to_the_status_page_in_the_other_language(client):
+    english = client.get(reverse("status:page", args=["en"])).content.decode()
+    assert '<a href="/status/zh-hans/" hreflang="zh-Hans" lang="zh-Hans">简体中文</a>' in english
+    chinese = client.get(reverse("status:page", args=["zh-hans"])).content.decode()
+    assert '<a href="/status/en/" hreflang="en" lang="en">English</a>' in chinese
+    subscriber = StatusSubscriber.objects.create(email="li@example.com", language="zh-hans")
+    leaving = client.get(reverse("status:unsubscribe", args=["zh-hans", subscriber.token]))
+    assert '<a href="/status/en/" hreflang="en" lang="en">English</a>' in leaving.content.decode()

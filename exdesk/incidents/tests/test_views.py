@@ -88,3 +88,52 @@ def test_the_report_counts_the_linked_conversations_and_their_customers(
     assert report["first_response_median"] is not None
     page = testing.signed_in(supervisor).get(reverse("incidents:detail", args=[incident.pk]))
     assert page.status_code == 200 and "4.0" in page.content.decode()
+
+
+def test_the_incident_page_counts_deliveries_of_all_updates_in_one_query(
+    django_capture_on_commit_callbacks,
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from exdesk.incidents import services
+    from exdesk.incidents.models import UpdateDelivery
+
+    supervisor = testing.staff("sam", role=Role.SUPERVISOR)
+    for n in range(3):
+        testing.conversation(subject=f"liquidation {n}")
+    incident = services.declare(supervisor, **{k: v for k, v in FORM.items() if k != "public"})
+    client = testing.signed_in(supervisor)
+
+    def update(text: str, *, broadcast: bool):
+        with django_capture_on_commit_callbacks(execute=broadcast):
+            return services.post_update(
+                supervisor, incident, status="monitoring", body_en=text, body_zh=text
+            )
+
+    def detail_page():
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("incidents:detail", args=[incident.pk]))
+        assert page.status_code == 200
+        return page, len(queries)
+
+    first = update("Sent to all.", broadcast=True)
+    _page, with_one_update = detail_page()
+    waiting = update("Not sent yet.", broadcast=False)
+    partly = update("One failed.", broadcast=False)
+    UpdateDelivery.objects.filter(update=partly).update(state="failed")
+    one = UpdateDelivery.objects.filter(update=partly).order_by("pk").first()
+    UpdateDelivery.objects.filter(pk=one.pk).update(state="sent")
+    for n in range(5):
+        update(f"Quiet update {n}.", broadcast=False)
+
+    page, with_eight_updates = detail_page()
+    assert with_eight_updates == with_one_update
+    counts = {u.pk: c for u, c in page.context["updates"]}
+    assert len(counts) == 8
+    assert counts[first.pk] == {"pending": 0, "sent": 3, "failed": 0}
+    assert counts[waiting.pk] == {"pending": 3, "sent": 0, "failed": 0}
+    assert counts[partly.pk] == {"pending": 0, "sent": 1, "failed": 2}
+    newest = [u.body_en for u, _counts in page.context["updates"]][:2]
+    assert newest == ["Quiet update 4.", "Quiet update 3."]
+    assert "Not sent yet." in page.content.decode()

@@ -1,7 +1,7 @@
 """IMAP polling against a real IMAP server (Dovecot) on loopback."""
 
+import queue
 import threading
-import time
 
 import pytest
 from imapclient import IMAPClient
@@ -91,24 +91,61 @@ def test_a_message_too_large_is_marked_refused_and_one_over_the_rate_waits(mailb
 
 
 def test_idle_wakes_the_poller_when_mail_arrives(mailbox):
+    """The server's notice in IDLE wakes the poller, not its fallback timeout: the test
+    waits on what the poller does (no wall-clock bound), and every wait is shorter than
+    the poller's own cycle, so a poller that only woke on its timeout fails it."""
+    idle_seconds = 60  # the fallback: without a notice the poller wakes only after this
+    safety_net = 30  # every wait below: generous, and still shorter than the fallback
+    idling = queue.Queue()  # the poller is waiting in IDLE (after a complete pass)
+    woke = queue.Queue()  # what ended each wait: the server's responses ([]: the timeout)
+
+    def watched_client():
+        client = imap.connect()
+        idle_check = client.idle_check
+
+        def reporting_idle_check(timeout=None):
+            idling.put(True)
+            responses = idle_check(timeout=timeout)
+            woke.put(responses)
+            return responses
+
+        client.idle_check = reporting_idle_check
+        return client
+
     stop = threading.Event()
     poller = threading.Thread(
-        target=imap.run, kwargs={"should_stop": stop.is_set, "idle_seconds": 12}, daemon=True
+        target=imap.run,
+        kwargs={
+            "client_factory": watched_client,
+            "should_stop": stop.is_set,
+            "idle_seconds": idle_seconds,
+        },
+        daemon=True,
     )
+
+    def next_of(events: queue.Queue, what: str):
+        try:
+            return events.get(timeout=safety_net)
+        except queue.Empty:
+            raise AssertionError(f"after {safety_net} s the poller is still not {what}") from None
+
     poller.start()
     try:
-        time.sleep(1)  # the poller is waiting in IDLE now
-        sent_at = time.monotonic()
+        next_of(idling, "waiting in IDLE")  # its first pass is done
+        assert not InboundMail.objects.exists()
         deliver(mail(sender="idle@example.com"))
-        while not InboundMail.objects.filter(sender="idle@example.com").exists():
-            assert time.monotonic() - sent_at < 12, "IDLE did not wake the poller"
-            time.sleep(0.1)
-        waited = time.monotonic() - sent_at
+        responses = next_of(woke, "awake: IDLE did not wake it")
+        assert any(response[1:2] == (b"EXISTS",) for response in responses), (
+            f"the poller woke without the server's notice of new mail: {responses!r}"
+        )
+        next_of(idling, "back in IDLE")  # the pass after the wake-up is done
+        assert InboundMail.objects.filter(sender="idle@example.com", via=MailVia.IMAP).exists()
     finally:
         stop.set()
-        poller.join(timeout=30)
-    # Well under the 12 s IDLE cycle: it was the server's notice, not the timeout.
-    assert waited < 5
+        deliver(mail(sender="wake-up@example.com"))  # ends the IDLE the poller is in
+        poller.join(timeout=safety_net)
+    assert not poller.is_alive()
+    assert not InboundMail.objects.filter(sender="wake-up@example.com").exists()  # stopped
 
 
 def test_a_wrong_password_is_retried_and_never_logged(mailbox, settings, caplog):
