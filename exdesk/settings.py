@@ -116,6 +116,8 @@ INSTALLED_APPS = [
     "exdesk.analytics",
     "exdesk.incidents",
     "exdesk.complaints",
+    "exdesk.education",
+    "exdesk.community",
 ]
 
 MIDDLEWARE = [
@@ -403,6 +405,15 @@ if QUALITY_BAD_RATING_ACTION not in ("alert", "reopen", "none"):
 # many days (docs/complaints.md); set them to what the exchange's regulator asks.
 COMPLAINT_ACKNOWLEDGE_HOURS = int(os.environ.get("EXDESK_COMPLAINT_ACKNOWLEDGE_HOURS", "48"))
 COMPLAINT_RESOLVE_DAYS = int(os.environ.get("EXDESK_COMPLAINT_RESOLVE_DAYS", "15"))
+# The community forum (docs/community.md): posting limits, when links open up to a new
+# member, how many members' reports hide a post, how long the exchange's sign-in link lasts.
+COMMUNITY_POSTS_PER_HOUR = env_int("EXDESK_COMMUNITY_POSTS_PER_HOUR", 20)
+COMMUNITY_NEW_MEMBER_POSTS_PER_HOUR = env_int("EXDESK_COMMUNITY_NEW_MEMBER_POSTS_PER_HOUR", 5)
+COMMUNITY_TRUST_POSTS = env_int("EXDESK_COMMUNITY_TRUST_POSTS", 3)
+COMMUNITY_TRUST_DAYS = env_int("EXDESK_COMMUNITY_TRUST_DAYS", 2)
+COMMUNITY_REPORTS_TO_HIDE = env_int("EXDESK_COMMUNITY_REPORTS_TO_HIDE", 3)
+COMMUNITY_REPORTS_PER_HOUR = env_int("EXDESK_COMMUNITY_REPORTS_PER_HOUR", 20)
+COMMUNITY_SIGN_IN_MAX_AGE = env_int("EXDESK_COMMUNITY_SIGN_IN_MAX_AGE", 600)
 # How long a new chat is left to the bot's first turn before a person is offered it.
 ROUTING_BOT_FIRST_TURN_SECONDS = float(os.environ.get("EXDESK_BOT_FIRST_TURN_SECONDS", "30"))
 ASSISTANT_BOT_ENABLED = env_bool("EXDESK_ASSISTANT_BOT", True)

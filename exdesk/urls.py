@@ -5,6 +5,7 @@ from django_otp.admin import OTPAdminSite
 
 from exdesk.api import api
 from exdesk.audit import views as audit_views
+from exdesk.community import urls as community_urls
 from exdesk.conversations.urls import portal_patterns
 from exdesk.helpcenter import public_views as helpcenter_views
 from exdesk.helpcenter.urls import console_patterns as kb_console_patterns
@@ -38,8 +39,12 @@ urlpatterns = [
     path("console/analytics/", include("exdesk.analytics.urls")),
     path("console/incidents/", include("exdesk.incidents.urls")),
     path("console/complaints/", include("exdesk.complaints.urls")),
+    path("console/education/", include("exdesk.education.urls")),
     path("feedback/", include("exdesk.quality.feedback_urls")),
     path("status/", include("exdesk.incidents.status_urls")),
+    path("learn/", include("exdesk.education.public_urls")),
+    path("community/", include(community_urls.public_patterns)),
+    path("console/community/", include(community_urls.console_patterns)),
     path("console/audit/", audit_views.audit_log, name="audit_log"),
     path("console/audit/export.csv", audit_views.audit_export, name="audit_export"),
     path(

@@ -56,6 +56,10 @@ LEADS_TEAMS = {Role.SENIOR_AGENT}
 RECRUITS = {Role.TRAINER, Role.SUPERVISOR, Role.ADMIN}
 # Channels: who reviews quarantined mail (it may be a customer's, or an attack).
 MANAGES_CHANNELS = {Role.SUPERVISOR, Role.ADMIN}
+# Customer education: who manages tutorial series, awareness campaigns and webinars.
+EDUCATES_CUSTOMERS = {Role.TRAINER, Role.SUPERVISOR, Role.ADMIN}
+# The community forum: who hides, locks, moves, merges and bans.
+MODERATES_COMMUNITY = {Role.SENIOR_AGENT, Role.SUPERVISOR, Role.ADMIN}
 
 
 # Compliance cases: who sees them (everyone else gets a 404), and who may know that one

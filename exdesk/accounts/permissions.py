@@ -6,6 +6,7 @@ from .choices import (
     ANSWERS_CUSTOMERS,
     ASSIGNS_OTHERS,
     EDITS_RESTRICTED_SECTIONS,
+    EDUCATES_CUSTOMERS,
     HANDLES_COMPLAINTS,
     KNOWS_OF_COMPLIANCE_CASES,
     LEADS_TEAMS,
@@ -14,6 +15,7 @@ from .choices import (
     MANAGES_COMPLAINTS,
     MANAGES_INCIDENTS,
     MANAGES_ROUTING,
+    MODERATES_COMMUNITY,
     READS_AUDIT_LOG,
     RECRUITS,
     RESOLVES_QA_DISPUTES,
@@ -120,3 +122,11 @@ def handles_complaints(user) -> bool:
 
 def manages_complaints(user) -> bool:
     return _role(user) in MANAGES_COMPLAINTS
+
+
+def moderates_community(user) -> bool:
+    return _role(user) in MODERATES_COMMUNITY
+
+
+def educates_customers(user) -> bool:
+    return _role(user) in EDUCATES_CUSTOMERS

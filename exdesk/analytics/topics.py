@@ -577,11 +577,6 @@ def _pending_draft(kind: str, key: str, language: str) -> Article | None:
     )
 
 
-def editable_sections(user) -> list[Section]:
-    """The help-center sections this user may draft in (empty: no drafting)."""
-    return [s for s in Section.objects.select_related("category") if helpcenter.can_edit(user, s)]
-
-
 def _free_slug(kind: str, key: str, language: str) -> str:
     base = _slug_base(kind, key)
     taken = set(_drafts_of(kind, key, language).values_list("slug", flat=True))

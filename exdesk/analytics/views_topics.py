@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from exdesk.accounts.decorators import require_permission
 from exdesk.accounts.permissions import manages_incidents, sees_analytics
+from exdesk.helpcenter import selectors as helpcenter_selectors
 
 from . import topics as questions
 
@@ -37,7 +38,7 @@ def topics(request):
     days = request.GET.get("days", "")
     days = int(days) if days.isdigit() and int(days) in questions.PERIODS else 7
     hour_end = _hour_end(request.GET.get("at", ""), now)
-    sections = questions.editable_sections(request.user)
+    sections = helpcenter_selectors.editable_sections(request.user)
     return render(
         request,
         "analytics/topics.html",

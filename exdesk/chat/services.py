@@ -28,6 +28,7 @@ from exdesk.conversations.choices import ACTIVE_STATUSES, Channel
 from exdesk.conversations.models import Conversation, Event
 from exdesk.conversations.selectors import conversation_by_token
 from exdesk.core import ratelimit
+from exdesk.education.live import campaign_payload
 from exdesk.incidents.live import notice_payload
 from exdesk.routing import services as routing
 
@@ -180,6 +181,7 @@ def welcome(visitor: Visitor, conversation: Conversation | None) -> dict:
         "rating": conversation.rating if conversation else None,
         "last_seq": live.last_seq(conversation.pk) if conversation else 0,
         "notice": notice_payload(),  # a declared incident's banner
+        "campaign": campaign_payload(),  # a security-awareness campaign, while it runs
     }
 
 

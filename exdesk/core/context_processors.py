@@ -1,6 +1,7 @@
 from django.utils.functional import SimpleLazyObject
 
 from exdesk.accounts.permissions import (
+    answers_customers,
     handles_complaints,
     manages_channels,
     manages_routing,
@@ -20,6 +21,7 @@ def staff_permissions(request):
         "can_review_quality": reviews_quality(user),
         "can_see_analytics": sees_analytics(user),
         "can_handle_complaints": handles_complaints(user),
+        "can_answer_customers": answers_customers(user),
     }
 
 

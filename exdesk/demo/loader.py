@@ -15,9 +15,11 @@ from exdesk.academy.demo import seed_demo_training
 from exdesk.accounts.choices import Role
 from exdesk.accounts.models import ApiToken, Skill, Team, User
 from exdesk.accounts.permissions import sees_all_conversations
+from exdesk.community.demo import seed_demo_forum
 from exdesk.conversations import services
 from exdesk.conversations.models import Category, Conversation, Event
 from exdesk.customers.models import Customer
+from exdesk.education.demo import seed_demo_education
 from exdesk.helpcenter import starter
 from exdesk.messaging.demo import seed_demo_channels as seed_demo_messages
 from exdesk.trust.demo import seed_demo_channels
@@ -177,6 +179,8 @@ def load_demo() -> dict:
     seed_demo_channels(staff["admin"])  # the official-channel registry (exdesk/trust/demo.py)
     seed_demo_messages()  # mail, a held message and a Telegram chat (exdesk/messaging/demo.py)
     seed_demo_training(staff)  # curriculum, certificates, a path (exdesk/academy/demo.py)
+    seed_demo_forum(staff["sup.mei"])  # categories and questions (exdesk/community/demo.py)
+    seed_demo_education(staff["admin"])  # series, a campaign, webinars (exdesk/education/demo.py)
     from exdesk.analytics.rollup import sweep
 
     sweep()  # the dashboards' facts, so Analytics has figures from the first page view

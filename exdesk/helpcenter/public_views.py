@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from exdesk.community import search as community_search
 from exdesk.core import ratelimit
 from exdesk.core.http import client_ip
 
@@ -162,6 +163,8 @@ def search_page(request, lang):
         "lang": lang,
         "query": query,
         "results": results,
+        # The community's answers, below the articles (docs/community.md).
+        "topics": community_search.search_topics(query, lang, limit=5) if query else [],
         "search_id": logged.pk if logged else None,
         "switch": {
             "code": _other_language(lang),

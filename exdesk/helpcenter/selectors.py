@@ -348,3 +348,14 @@ def context_note(article: Article) -> str:
         "title": version.title if version else article.slug,
         "url": article_url(article.language, article.slug),
     }
+
+
+def editable_sections(user) -> list[Section]:
+    """The sections this user may draft in (empty: no drafting)."""
+    from .services import can_edit
+
+    return [s for s in Section.objects.select_related("category") if can_edit(user, s)]
+
+
+def section_by_pk(pk: int) -> Section | None:
+    return Section.objects.select_related("category").filter(pk=pk).first()

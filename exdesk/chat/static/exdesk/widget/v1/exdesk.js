@@ -305,6 +305,7 @@
     ui.connection = el("p", { class: "connection", role: "status" });
     ui.queue = el("p", { class: "queue", role: "status", "data-testid": "exdesk-queue", hidden: true });
     ui.incident = el("div", { class: "incident", role: "status", "data-testid": "exdesk-incident", hidden: true });
+    ui.campaign = el("div", { class: "campaign", role: "note", "data-testid": "exdesk-campaign", hidden: true });
     ui.intro = el("p", { class: "intro", text: "intro" });
     ui.log = el("div", {
       class: "log", role: "log", "aria-live": "polite", label: "log_label", "data-testid": "exdesk-log",
@@ -317,7 +318,7 @@
     ui.error = el("p", { class: "error", "aria-live": "assertive", "data-testid": "exdesk-error" });
     // The scrolling area is focusable so keyboard users can scroll the conversation.
     ui.body = el("div", { class: "body", tabindex: "0" }, [
-      ui.incident, el("p", { class: "notice", text: "security_notice" }), ui.connection, ui.queue,
+      ui.incident, ui.campaign, el("p", { class: "notice", text: "security_notice" }), ui.connection, ui.queue,
       buildOffline(),
       ui.intro, ui.log, ui.typing, buildEnded(), ui.newChat,
     ]);
@@ -495,6 +496,27 @@
     show(ui.incident, true);
   }
 
+  // A security-awareness campaign: its title, short text and article, in the widget's language.
+  function renderCampaign(campaign) {
+    ui.campaign.textContent = "";
+    state.campaign = campaign || null;
+    if (!campaign || !campaign.title) { show(ui.campaign, false); return; }
+    const lang = String(state.lang || "").toLowerCase().startsWith("zh") ? "zh-hans" : "en";
+    ui.campaign.append(
+      el("strong", {}, [String(campaign.title[lang] || campaign.title.en || "")]),
+      el("p", {}, [String((campaign.text && (campaign.text[lang] || campaign.text.en)) || "")]),
+    );
+    const article = campaign.article && campaign.article[lang];
+    let href = null;
+    try { href = article && article.url ? new URL(String(article.url), BASE + "/") : null; } catch (e) { href = null; }
+    if (href && (href.protocol === "https:" || href.protocol === "http:")) {
+      ui.campaign.append(el("p", {}, [el("a", {
+        href: href.href, target: "_blank", rel: "noopener noreferrer", "data-testid": "exdesk-campaign-link",
+      }, [String(article.title || href.href)])]));
+    }
+    show(ui.campaign, true);
+  }
+
   function onFrame(data) {
     let frame;
     try { frame = JSON.parse(data); } catch (e) { return; }
@@ -517,6 +539,7 @@
     clearText(ui.connection);
     renderQueue(frame.queue);
     renderNotice(frame.notice);
+    renderCampaign(frame.campaign);
     renderMode();
     if (resync) send({ type: "sync", after: 0 });
     // Unacknowledged messages go again, oldest first; the server keeps one per client_id.
@@ -997,6 +1020,7 @@
       state.lang = lang;
       state.strings = strings;
       retranslate();
+      renderCampaign(state.campaign);
       ui.callbackLink.href = callbackUrl();
       // The server speaks the hello's language (errors, e-mails): say hello again.
       if (state.socket) { disconnect(); connect(); }
