@@ -177,7 +177,7 @@ def vote(request, lang, pk):
     if member is None:
         return _sign_in_first(request, lang)
     try:
-        services.vote(member, post, 1 if request.POST.get("value") == "up" else -1)
+        services.vote(member, post, {"up": 1, "down": -1}.get(request.POST.get("value", "")))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     url = reverse("community:topic", args=[lang, post.topic_id])

@@ -33,7 +33,12 @@ def visible_topics(language: str) -> QuerySet[Topic]:
         Topic.objects.filter(language=language, hidden=False, merged_into__isnull=True)
         .select_related("category", "author")
         .prefetch_related("tags")
-        .annotate(answers=Count("posts", filter=Q(posts__hidden=False, posts__is_question=False)))
+        .annotate(
+            # distinct: search filters on posts too, and that join would count each twice.
+            answers=Count(
+                "posts", filter=Q(posts__hidden=False, posts__is_question=False), distinct=True
+            )
+        )
         .order_by("-last_activity_at", "-id")
     )
 
@@ -93,8 +98,12 @@ def visible_post(pk: int) -> Post:
 # ---------------------------------------------------------------- console
 
 
-def any_topic(pk: int) -> Topic:
-    topic = Topic.objects.select_related("category", "author", "merged_into").filter(pk=pk).first()
+def any_topic(pk: int | None) -> Topic:
+    topic = (
+        Topic.objects.select_related("category", "author", "merged_into").filter(pk=pk).first()
+        if pk
+        else None
+    )
     if topic is None:
         raise Http404
     return topic

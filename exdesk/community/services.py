@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 
 from exdesk.accounts.permissions import answers_customers, moderates_community
 from exdesk.core import ratelimit
+from exdesk.trust import lookalike
+from exdesk.trust import selectors as trust_registry
 
 from . import screening
 from .models import (
@@ -46,10 +48,9 @@ MAX_TAGS = 5
 SIGN_IN_SALT = "exdesk.community.sign-in"
 EMAIL_LINK_MAX_AGE = 30 * 60
 # Names a scammer would take to pass for the exchange's own people.
-_STAFF_LOOKING = re.compile(
-    r"support|admin|official|moderator|staff|helpdesk|customer\s*service|"
-    r"客服|官方|管理员|版主|工作人员",
-    re.IGNORECASE,
+_STAFF_WORDS = (
+    *("support", "admin", "official", "moderator", "staff", "helpdesk", "customerservice"),
+    *("客服", "官方", "管理员", "版主", "工作人员"),
 )
 _NAME = re.compile(r"^[\w .\-]{3,40}$")
 
@@ -71,11 +72,24 @@ def check_display_name(name: str) -> str:
         raise ValidationError(
             {"display_name": _("Use 3 to 40 letters, digits, spaces, dots or hyphens.")}
         )
-    if _STAFF_LOOKING.search(name):
+    if _poses_as_staff(name):
         raise ValidationError(
             {"display_name": _("Choose a name that does not look like the exchange's staff.")}
         )
     return name
+
+
+def _poses_as_staff(name: str) -> bool:
+    """Staff words or the exchange's own names, however spelt: "Suppоrt" with a Cyrillic
+    о, "ＳＵＰＰＯＲＴ", "Sup port", "Supp0rt", "客 服", "DemoExchange Team", a host."""
+    seen = _squash(lookalike.skeleton(name))
+    words = {_squash(lookalike.skeleton(word)) for word in _STAFF_WORDS}
+    words |= lookalike.brand_names(trust_registry.officials())
+    return any(word in seen for word in words) or screening.looks_like_a_link(name)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text)
 
 
 def _free_name(wanted: str) -> str:
@@ -116,20 +130,24 @@ def sign_in_from_exchange(
 ) -> Member:
     """The member for a trader the exchange vouches for. The link expires after
     ``COMMUNITY_SIGN_IN_MAX_AGE`` seconds, so one copied from a history is useless."""
-    uid = (uid or "").strip()
-    try:
-        stamp = int(timestamp)
-    except (TypeError, ValueError):
-        stamp = 0
+    uid, signature = (uid or "").strip(), (signature or "").strip().lower()
+    timestamp = (timestamp or "").strip()
+    stamp = int(timestamp) if re.fullmatch(r"[0-9]{1,12}", timestamp) else 0
     fresh = abs(time.time() - stamp) <= settings.COMMUNITY_SIGN_IN_MAX_AGE
     if (
         not settings.CHAT_IDENTITY_SECRET
         or not uid
         or len(uid) > 64
         or not fresh
-        or not hmac.compare_digest(exchange_signature(uid, stamp), (signature or "").lower())
+        or not re.fullmatch(r"[0-9a-f]{64}", signature)
+        or not hmac.compare_digest(exchange_signature(uid, stamp), signature)
     ):
         raise ValidationError(_("This sign-in link is not valid or has expired."))
+    # Once: a link seen over a shoulder or in a proxy's log signs nobody else in.
+    if not cache.add(
+        f"community-exchange-link:{signature}", 1, 2 * settings.COMMUNITY_SIGN_IN_MAX_AGE
+    ):
+        raise ValidationError(_("This sign-in link was already used. Ask for a new one."))
     member = Member.objects.filter(exchange_uid=uid).first()
     return member or _new_member(display_name=name, language=language, exchange_uid=uid)
 
@@ -160,10 +178,13 @@ def sign_in_with_email_token(token: str, *, language: str = "en") -> Member:
     if not cache.add(f"community-sign-in:{nonce}", 1, EMAIL_LINK_MAX_AGE):
         raise ValidationError(_("This sign-in link was already used. Ask for a new one."))
     member = Member.objects.filter(email=email).first()
-    return member or _new_member(display_name=email.split("@")[0], language=language, email=email)
+    # A generated name: the address's local part is often the person's real name.
+    return member or _new_member(display_name="", language=language, email=email)
 
 
 def rename(member: Member, display_name: str) -> Member:
+    if is_banned(member):
+        raise ValidationError(_("Your account is suspended from the forum."))
     name = check_display_name(display_name)
     if Member.objects.filter(display_name__iexact=name).exclude(pk=member.pk).exists():
         raise ValidationError({"display_name": _("Another member already uses this name.")})
@@ -237,7 +258,7 @@ def _warnings(*results: screening.Screened) -> list[str]:
                 "secure your account now."
             )
         )
-    if any(r.imitated for r in results):
+    if any(r.imitated or r.unreadable for r in results):
         warnings.append(
             _(
                 "We hid a link that imitates one of the exchange's official channels. Such "
@@ -346,7 +367,7 @@ def staff_reply(user, topic: Topic, body: str, *, official: bool = False) -> Pub
 
 
 @transaction.atomic
-def vote(member: Member, post: Post, value: int) -> int:
+def vote(member: Member, post: Post, value: int | None) -> int:
     """Up (+1) or down (-1); the same vote again takes it back. The post's new score."""
     if value not in (1, -1):
         raise ValidationError(_("A vote is up or down."))
@@ -356,7 +377,11 @@ def vote(member: Member, post: Post, value: int) -> int:
         raise ValidationError(_("You cannot vote on this post."))
     existing = Vote.objects.select_for_update().filter(post=post, member=member).first()
     if existing is None:
-        Vote.objects.create(post=post, member=member, value=value)
+        try:
+            with transaction.atomic():
+                Vote.objects.create(post=post, member=member, value=value)
+        except IntegrityError:  # the same vote from a second tab at the same moment
+            return Post.objects.values_list("score", flat=True).get(pk=post.pk)
         change = value
     elif existing.value == value:
         existing.delete()
@@ -379,6 +404,8 @@ def report(member: Member, post: Post, reason: str, note: str = "") -> Report:
         raise ValidationError({"note": _("Use at most %(n)d characters.") % {"n": 500}})
     if post.author_id == member.pk:
         raise ValidationError(_("You cannot report your own post."))
+    if is_banned(member):
+        raise ValidationError(_("You cannot report: your account is suspended from the forum."))
     if not ratelimit.allow(
         f"community-report:{_key(member)}", settings.COMMUNITY_REPORTS_PER_HOUR, 3600
     ):
@@ -390,8 +417,17 @@ def report(member: Member, post: Post, reason: str, note: str = "") -> Report:
     except IntegrityError:
         raise ValidationError(_("You have already reported this post.")) from None
     open_reports = Report.objects.filter(post=post, resolved_at__isnull=True).count()
-    if open_reports >= settings.COMMUNITY_REPORTS_TO_HIDE and not post.hidden:
-        Post.objects.filter(pk=post.pk).update(hidden=True, hidden_reason=_("Reported by members"))
+    # The support team's own answers wait for a moderator: a few throwaway accounts must
+    # not take the official word down.
+    if (
+        open_reports >= settings.COMMUNITY_REPORTS_TO_HIDE
+        and not post.hidden
+        and post.staff_author_id is None
+    ):
+        if post.is_question:
+            Topic.objects.filter(pk=post.topic_id).update(hidden=True)
+        else:
+            _hide(post, _("Reported by members"))
         ModerationAction.objects.create(
             kind=ModerationKind.AUTO_HIDE,
             topic=post.topic,
@@ -403,6 +439,12 @@ def report(member: Member, post: Post, reason: str, note: str = "") -> Report:
 
 
 # ---------------------------------------------------------------- moderation
+
+
+def _hide(post: Post, reason: str) -> None:
+    """Hide an answer; a hidden answer is no longer the official one."""
+    Post.objects.filter(pk=post.pk).update(hidden=True, hidden_reason=reason)
+    Topic.objects.filter(official_post=post).update(official_post=None)
 
 
 def _moderator(user) -> None:
@@ -431,7 +473,7 @@ def hide_post(user, post: Post, reason: str) -> None:
     reason = _reason(reason)
     if post.is_question:
         return hide_topic(user, post.topic, reason)
-    Post.objects.filter(pk=post.pk).update(hidden=True, hidden_reason=reason)
+    _hide(post, reason)
     Report.objects.filter(post=post, resolved_at__isnull=True).update(
         resolved_at=timezone.now(), resolved_by=user
     )
@@ -499,8 +541,13 @@ def merge(user, topic: Topic, into: Topic) -> None:
         raise ValidationError({"into": _("Choose another topic that is not merged itself.")})
     if into.language != topic.language:
         raise ValidationError({"into": _("Merge only topics in the same language.")})
+    if topic.hidden or into.hidden:
+        # Merging would show a hidden topic's posts again under the other's title.
+        raise ValidationError({"into": _("Show a hidden topic before merging it.")})
     Post.objects.filter(topic=topic).update(topic=into, is_question=False)
     Topic.objects.filter(pk=topic.pk).update(merged_into=into, official_post=None)
+    if into.official_post_id is None and topic.official_post_id is not None:
+        Topic.objects.filter(pk=into.pk).update(official_post=topic.official_post_id)
     Topic.objects.filter(pk=into.pk).update(last_activity_at=timezone.now())
     _log(user, ModerationKind.MERGE, topic=topic, detail=f"→ {into.pk}")
 
@@ -545,7 +592,7 @@ def mark_official(user, post: Post) -> None:
     """The answer support stands behind; shown first under the question."""
     if not answers_customers(user):
         raise PermissionDenied
-    if post.is_question or post.hidden:
+    if post.is_question or post.hidden or post.topic.hidden:
         raise ValidationError(_("Only a visible answer can be the official answer."))
     Topic.objects.filter(pk=post.topic_id).update(official_post=post)
     _log(user, ModerationKind.OFFICIAL, topic=post.topic, post=post, member=post.author)

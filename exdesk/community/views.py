@@ -20,6 +20,12 @@ from . import selectors, services
 from .forms import BanForm, MoveForm, ReasonForm, StaffReplyForm
 
 
+def _number(text) -> int | None:
+    """A positive id from a form field, or None (ASCII digits only: "²" is no number)."""
+    text = (text or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and 0 < len(text) <= 18 else None
+
+
 @require_permission(answers_customers)
 def queue(request):
     """Recent topics for everyone who answers; reported and screened posts for moderators."""
@@ -96,7 +102,7 @@ def topic_action(request, pk, action):
             _("The topic is moved."),
         )
     elif action == "merge":
-        into = selectors.any_topic(int(post["into"])) if post.get("into", "").isdigit() else None
+        into = selectors.any_topic(_number(post.get("into")))
         if into is None:
             messages.error(request, _("Choose the topic to merge into."))
         elif run_action(
@@ -119,8 +125,8 @@ def post_action(request, pk, action):
         done = _("This is now the official answer.")
         run_action(request, lambda: services.mark_official(user, post), done)
     elif action == "draft":
-        pk_text = request.POST.get("section", "")
-        section = helpcenter_selectors.section_by_pk(int(pk_text)) if pk_text.isdigit() else None
+        number = _number(request.POST.get("section"))
+        section = helpcenter_selectors.section_by_pk(number) if number else None
         if section is None:
             messages.error(request, _("Choose a section for the article."))
         else:
@@ -162,7 +168,7 @@ def member_action(request, pk, action):
         run_action(request, lambda: services.trust(user, member), done)
     else:
         raise Http404
-    back = request.POST.get("topic", "")
-    if back.isdigit():
-        return redirect("community_console:topic", int(back))
+    back = _number(request.POST.get("topic"))
+    if back:
+        return redirect("community_console:topic", back)
     return redirect("community_console:queue")

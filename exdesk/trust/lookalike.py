@@ -570,3 +570,9 @@ def check(text: str, officials: Iterable[Official]) -> Result:
     except Invalid as exc:
         return Result(INVALID, None, "", None, (exc.code,))
     return judge(parsed, officials)
+
+
+def brand_names(officials: Sequence[Official]) -> set[str]:
+    """The names the exchange is known by (domain labels, handles), as skeletons without
+    separators: what a name posing as the exchange would contain."""
+    return {_squash(skeleton(b.name)) for b in _brands(officials) if len(_squash(b.name)) >= 4}

@@ -10,6 +10,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from exdesk import testing
+from exdesk.accounts.choices import Role
 from exdesk.community import services
 from exdesk.community.models import Member, ModerationAction, Post, Topic
 from exdesk.helpcenter.models import Article, Category, Section
@@ -31,8 +32,28 @@ def test_the_exchanges_signed_link_signs_a_trader_in_once_per_uid(client, db):
     member = Member.objects.get(exchange_uid="U123")
     assert member.display_name == "Alice Trader"
     assert client.get(reverse("community:ask", args=["en"])).status_code == 200
-    client.get(_exchange_link())  # again: the same member
+    client.get(_exchange_link(ts=int(time.time()) - 5))  # a new link: the same member
     assert Member.objects.count() == 1
+
+
+@override_settings(CHAT_IDENTITY_SECRET=SECRET)
+def test_an_exchange_link_signs_in_once(client, db):
+    link = _exchange_link()
+    assert client.get(link).status_code == 302
+    other = type(client)()
+    answer = other.get(link, follow=True)
+    assert "already used" in answer.content.decode()
+    assert "community_member" not in other.session
+
+
+@override_settings(CHAT_IDENTITY_SECRET=SECRET)
+@pytest.mark.parametrize(
+    "query", ["uid=U1&ts=1&sig=%C3%A9", "uid=U1&ts=" + "9" * 400 + "&sig=ab", "uid=U1", ""]
+)
+def test_a_garbled_exchange_link_is_refused_not_a_server_error(client, db, query):
+    url = reverse("community:exchange_sign_in", args=["en"]) + "?" + query
+    answer = client.get(url, follow=True)
+    assert answer.status_code == 200 and "not valid or has expired" in answer.content.decode()
 
 
 @override_settings(CHAT_IDENTITY_SECRET=SECRET)
@@ -64,6 +85,7 @@ def test_an_email_link_signs_in_once_and_a_get_does_not_use_it(
     assert client.post(path).status_code == 302
     member = Member.objects.get(email="li@example.org")
     assert client.session["community_member"] == member.pk
+    assert member.display_name.startswith("trader-")  # never the address's local part
     other = type(client)()
     reused = other.post(path, follow=True)
     assert "already used" in reused.content.decode()
@@ -226,10 +248,24 @@ def test_search_is_shared_with_the_help_center(client, category, member):
         body="My withdrawals are pending for hours",
     )  # fmt: skip
     services.ask(member, category=category, language="en", title="Unrelated topic here", body="x")
+    from exdesk.helpcenter import services as helpcenter
+
+    hc = Category.objects.create(slug="wd", name_en="Withdrawals", name_zh_hans="提现")
+    section = Section.objects.create(category=hc, slug="wd", name_en="W", name_zh_hans="提")
+    writer, reviewer = testing.staff("writer"), testing.staff("rev", Role.SUPERVISOR)
+    article = helpcenter.create_article(
+        writer, section=section, language="en", slug="withdrawal-review",
+        title="Why withdrawals are reviewed", body="Pending withdrawals are reviewed for safety.",
+    )  # fmt: skip
+    helpcenter.submit_for_review(writer, article)
+    helpcenter.approve(reviewer, article)
+    topic = Topic.objects.get(title="Withdrawal stuck in review")
+    services.reply(member, topic, "Still pending after review")
     found = client.get(reverse("community:search", args=["en"]), {"q": "withdrawal pending"})
     page = found.content.decode()
     assert "Withdrawal stuck in review" in page and "Unrelated topic" not in page
-    assert "From the help center" in page
+    assert "Why withdrawals are reviewed" in page  # the help center's article, above
+    assert "1 answer" in page and "2 answers" not in page  # counted once, however matched
     help_page = client.get(reverse("helpcenter:search", args=["en"]), {"q": "withdrawals"})
     assert "Withdrawal stuck in review" in help_page.content.decode()
 
@@ -300,3 +336,28 @@ def test_bad_moderation_input_is_refused_with_a_message_and_changes_nothing(
     assert Topic.objects.get(pk=topic.pk).merged_into is None
     assert Member.objects.get(pk=member.pk).banned_until is None
     assert not Post.objects.get(pk=answer.pk).hidden
+
+
+def test_a_question_can_be_reported_and_a_vote_needs_a_value(client, category, member, other):
+    topic = services.ask(
+        member, category=category, language="en", title="DM me for free USDT now", body="Q"
+    ).post.topic
+    answer = services.reply(member, topic, "Really, DM me").post
+    _member_client(client, other)
+    page = client.get(reverse("community:topic", args=["en", topic.pk])).content.decode()
+    question = topic.posts.get(is_question=True)
+    assert reverse("community:report", args=["en", question.pk]) in page
+    client.post(reverse("community:vote", args=["en", answer.pk]))  # no value
+    client.post(reverse("community:vote", args=["en", answer.pk]), {"value": "sideways"})
+    assert Post.objects.get(pk=answer.pk).score == 0
+
+
+def test_odd_numbers_in_console_forms_are_refused_not_a_server_error(category, member, moderator):
+    topic = services.ask(
+        member, category=category, language="en", title="A topic to merge badly", body="Q"
+    ).post.topic
+    as_moderator = testing.signed_in(moderator)
+    merge = reverse("community_console:topic_action", args=[topic.pk, "merge"])
+    assert as_moderator.post(merge, {"into": "²"}).status_code == 404
+    trust = reverse("community_console:member_action", args=[member.pk, "trust"])
+    assert as_moderator.post(trust, {"topic": "²"}).status_code == 302
