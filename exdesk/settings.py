@@ -336,6 +336,8 @@ EMAIL_HOST_USER = os.environ.get("EXDESK_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EXDESK_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EXDESK_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("EXDESK_FROM_EMAIL", "support@exdesk.invalid")
+# A hung mail relay must not hold a worker (or a claim) for ever.
+EMAIL_TIMEOUT = env_int("EXDESK_EMAIL_TIMEOUT", 30)
 
 # Incoming e-mail (docs/email.md): the SMTP receiver `exdesk run` starts (loopback by
 # default; put the MTA in front of it), the largest message taken, how many messages one
