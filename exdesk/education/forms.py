@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from exdesk.helpcenter.models import LANGUAGE_CHOICES
 
+from .services import MAX_CAPACITY, MAX_POSITION
+
 
 def _when(label):
     return forms.DateTimeField(
@@ -22,14 +24,18 @@ class SeriesForm(forms.Form):
     )
     title = forms.CharField(label=_("Title"), max_length=160)
     summary = forms.CharField(label=_("Summary"), max_length=300, required=False)
-    position = forms.IntegerField(label=_("Position in the list"), min_value=0, initial=0)
+    position = forms.IntegerField(
+        label=_("Position in the list"), min_value=0, max_value=MAX_POSITION, initial=0
+    )
     published = forms.BooleanField(label=_("Published"), required=False)
 
 
 class SeriesSettingsForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=160)
     summary = forms.CharField(label=_("Summary"), max_length=300, required=False)
-    position = forms.IntegerField(label=_("Position in the list"), min_value=0, initial=0)
+    position = forms.IntegerField(
+        label=_("Position in the list"), min_value=0, max_value=MAX_POSITION, initial=0
+    )
     published = forms.BooleanField(label=_("Published"), required=False)
 
 
@@ -71,7 +77,9 @@ class WebinarForm(forms.Form):
         assume_scheme="https",
         help_text=_("Sent only to registrants."),
     )
-    capacity = forms.IntegerField(label=_("Places (empty: no limit)"), min_value=1, required=False)
+    capacity = forms.IntegerField(
+        label=_("Places (empty: no limit)"), min_value=1, max_value=MAX_CAPACITY, required=False
+    )
 
 
 class NewWebinarForm(WebinarForm):

@@ -9,6 +9,7 @@ calendar replaces the event (by SEQUENCE) instead of adding another.
 from __future__ import annotations
 
 import datetime as dt
+from email.utils import parseaddr
 from urllib.parse import urlparse
 
 from django.conf import settings
@@ -90,12 +91,14 @@ def webinar_calendar(
     attendee: tuple[str, str] | None = None,
     now: dt.datetime | None = None,
 ) -> str:
-    """The webinar as an iCalendar object. ``method``: REQUEST (an invitation) or CANCEL
-    (the webinar is off); ``attendee``: (name, e-mail) of the registrant it is mailed to;
-    ``description``: the event's text (the join link is in it only for registrants)."""
+    """The webinar as an iCalendar object. ``method``: REQUEST (an invitation to the
+    attendee), CANCEL (the webinar is off) or PUBLISH (the public copy, no attendee);
+    ``attendee``: (name, e-mail) of the registrant it is mailed to; ``description``: the
+    event's text (the join link is in it only for registrants)."""
     now = now or dt.datetime.now(dt.UTC)
-    cancelled = method == "CANCEL"
-    organizer = settings.DEFAULT_FROM_EMAIL
+    cancelled = method == "CANCEL" or bool(webinar.cancelled)
+    # DEFAULT_FROM_EMAIL may be "Name <address>": the URI takes the address alone.
+    organizer = parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or f"no-reply@{_host()}"
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",

@@ -4,7 +4,9 @@ languages (the widget picks its own), as incidents.live does for the incident ba
 Every widget's hello asks for it, so it is kept in the cache (Redis when configured,
 else this process's memory) for at most ``CAMPAIGN_CACHE_SECONDS``, and never past the
 moment the shown campaign ends or the next one starts. Creating or ending a campaign
-drops the cached value once it commits, so the next welcome has the change at once."""
+writes the fresh value once it commits, so the next welcome has the change at once (and
+a welcome that read the database just before the commit cannot put the old campaign
+back: it only adds a value when there is none)."""
 
 from __future__ import annotations
 
@@ -91,9 +93,21 @@ def campaign_payload() -> dict | None:
     return payload
 
 
-def forget_campaign() -> None:
-    """Drop the cached campaign (after a campaign is created or ended commits)."""
+def refresh_campaign() -> None:
+    """Cache the campaign as the database has it now (after a campaign is created or
+    ended commits). Written over what is there, not dropped: a welcome that read the
+    database before the commit would otherwise add the old campaign back."""
     try:
-        cache.delete(CAMPAIGN_CACHE_KEY)
+        now = timezone.now()
+        payload = current_payload(now)
+        seconds = _seconds_valid(payload, now)
+    except Exception:  # then at least drop the old value
+        logger.warning("could not read the campaign to cache it", exc_info=True)
+        payload, seconds = None, 0
+    try:
+        if seconds:
+            cache.set(CAMPAIGN_CACHE_KEY, {"campaign": payload}, seconds)
+        else:  # what is shown changes within the second: the next welcome reads it
+            cache.delete(CAMPAIGN_CACHE_KEY)
     except Exception:  # it expires within CAMPAIGN_CACHE_SECONDS anyway
-        logger.warning("could not drop the cached campaign", exc_info=True)
+        logger.warning("could not refresh the cached campaign", exc_info=True)

@@ -142,8 +142,8 @@ class Webinar(models.Model):
     recording_url = models.URLField(_("recording link"), max_length=500, blank=True)
     cancelled = models.BooleanField(_("cancelled"), default=False)
     cancelled_at = models.DateTimeField(null=True, blank=True)
-    # Raised when the time changes or the webinar is cancelled: calendars replace the
-    # event they hold (RFC 5545 SEQUENCE) instead of adding another.
+    # Raised when the time, duration or join link changes or the webinar is cancelled:
+    # calendars replace the event they hold (RFC 5545 SEQUENCE) instead of adding another.
     sequence = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -176,12 +176,17 @@ class WebinarRegistration(models.Model):
     email = models.EmailField(_("e-mail"))
     token = models.CharField(max_length=64, unique=True, default=new_registration_token)
     created_at = models.DateTimeField()
-    # Each mail is claimed by setting its time with a conditional UPDATE, in the same
-    # transaction that sends it: two workers never both send it.
+    # Each mail is claimed by setting its stamp with a conditional UPDATE that commits
+    # before the mail is sent (and is undone if the send fails): two workers never both
+    # send it (services._claim_and_send).
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)  # again after 1 h
     reminder_day_sent_at = models.DateTimeField(null=True, blank=True)
     reminder_hour_sent_at = models.DateTimeField(null=True, blank=True)
     recording_sent_at = models.DateTimeField(null=True, blank=True)
     cancellation_sent_at = models.DateTimeField(null=True, blank=True)
+    # The webinar's SEQUENCE the registrant last had mailed (the confirmation or a
+    # change): a change mail goes once per SEQUENCE.
+    changed_sent_sequence = models.PositiveIntegerField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

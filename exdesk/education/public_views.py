@@ -128,8 +128,7 @@ def webinar_calendar(request, lang, pk):
     found = selectors.public_webinar(lang, pk)
     response = HttpResponse(
         services.calendar_file(found),
-        content_type="text/calendar; charset=utf-8; method="
-        + ("CANCEL" if found.cancelled else "REQUEST"),
+        content_type="text/calendar; charset=utf-8; method=" + services.calendar_method(found),
     )
     response["Content-Disposition"] = f'attachment; filename="webinar-{found.pk}.ics"'
     return response

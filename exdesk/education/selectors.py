@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -51,14 +51,18 @@ class SeriesView:
         return sum(1 for step in self.steps if step.done)
 
 
-def shown_steps(series: TutorialSeries) -> list[TutorialStep]:
-    """The steps a reader sees, in order: those whose article is live, public and in the
-    series' language. A step whose article is archived or made internal drops out."""
-    return list(
-        series.steps.filter(article__in=live_articles(series.language))
+def _shown(steps: QuerySet[TutorialStep], language: str) -> QuerySet[TutorialStep]:
+    return (
+        steps.filter(article__in=live_articles(language))
         .select_related("article__live_version")
         .order_by("position", "id")
     )
+
+
+def shown_steps(series: TutorialSeries) -> list[TutorialStep]:
+    """The steps a reader sees, in order: those whose article is live, public and in the
+    series' language. A step whose article is archived or made internal drops out."""
+    return list(_shown(series.steps.all(), series.language))
 
 
 def done_step_ids(series: TutorialSeries, reader: str | None) -> set[int]:
@@ -72,9 +76,12 @@ def done_step_ids(series: TutorialSeries, reader: str | None) -> set[int]:
 
 
 def series_view(series: TutorialSeries, reader: str | None = None) -> SeriesView:
-    done = done_step_ids(series, reader)
+    return _series_view(series, shown_steps(series), done_step_ids(series, reader))
+
+
+def _series_view(series: TutorialSeries, steps: list[TutorialStep], done: set[int]) -> SeriesView:
     view = SeriesView(series)
-    for number, step in enumerate(shown_steps(series), 1):
+    for number, step in enumerate(steps, 1):
         version = step.article.live_version
         view.steps.append(
             StepView(
@@ -90,11 +97,23 @@ def series_view(series: TutorialSeries, reader: str | None = None) -> SeriesView
 
 
 def published_series(language: str, reader: str | None = None) -> list[SeriesView]:
-    """Published series in the language that have at least one step to show."""
-    views = [
-        series_view(series, reader)
-        for series in TutorialSeries.objects.filter(language=language, published=True)
-    ]
+    """Published series in the language that have at least one step to show. Three
+    queries however many there are: the series, all their shown steps, the progress."""
+    found = list(
+        TutorialSeries.objects.filter(language=language, published=True).prefetch_related(
+            Prefetch(
+                "steps", queryset=_shown(TutorialStep.objects.all(), language), to_attr="shown"
+            )
+        )
+    )
+    done: set[int] = set()
+    if reader and found:
+        done = set(
+            TutorialProgress.objects.filter(
+                series_id__in=[series.pk for series in found], reader=reader
+            ).values_list("step_id", flat=True)
+        )
+    views = [_series_view(series, series.shown, done) for series in found]
     return [view for view in views if view.total]
 
 

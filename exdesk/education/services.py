@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import URLValidator, validate_email, validate_slug
 from django.db import IntegrityError, transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -42,8 +42,11 @@ MAX_STEPS = 30
 MAX_CAMPAIGN_TEXT = 600
 MAX_CAMPAIGN_DAYS = 366
 MAX_WEBINAR_MINUTES = 8 * 60
+MAX_POSITION = 32767  # PositiveSmallIntegerField
+MAX_CAPACITY = 100_000
 DAY_REMINDER = dt.timedelta(hours=24)
 HOUR_REMINDER = dt.timedelta(hours=1)
+CONFIRMATION_AGAIN = dt.timedelta(hours=1)  # registering again re-sends it at most this often
 
 
 def check_can_educate(user: User) -> None:
@@ -51,13 +54,19 @@ def check_can_educate(user: User) -> None:
         raise PermissionDenied
 
 
-def _required(field: str, value: str, max_length: int) -> str:
-    value = (value or "").strip()
+def _required(field: str, value: str, max_length: int, *, single_line: bool = False) -> str:
+    """The trimmed value; a single-line one (a title, a name: it ends up in mail
+    headers) has every run of whitespace, line breaks included, collapsed to one space."""
+    value = " ".join((value or "").split()) if single_line else (value or "").strip()
     if not value:
         raise ValidationError({field: _("This field is required.")})
     if len(value) > max_length:
         raise ValidationError({field: _("Use at most %(n)d characters.") % {"n": max_length}})
     return value
+
+
+def _position(position: int | None) -> int:
+    return min(MAX_POSITION, max(0, int(position or 0)))
 
 
 def _language(language: str) -> str:
@@ -94,10 +103,10 @@ def create_series(
     return TutorialSeries.objects.create(
         language=language,
         slug=slug[:80],
-        title=_required("title", title, 160),
+        title=_required("title", title, 160, single_line=True),
         summary=(summary or "").strip()[:300],
         published=bool(published),
-        position=max(0, int(position or 0)),
+        position=_position(position),
     )
 
 
@@ -112,10 +121,10 @@ def update_series(
     position: int = 0,
 ) -> TutorialSeries:
     check_can_educate(user)
-    series.title = _required("title", title, 160)
+    series.title = _required("title", title, 160, single_line=True)
     series.summary = (summary or "").strip()[:300]
     series.published = bool(published)
-    series.position = max(0, int(position or 0))
+    series.position = _position(position)
     series.save(update_fields=["title", "summary", "published", "position"])
     return series
 
@@ -248,10 +257,10 @@ def create_campaign(
     """A campaign shown while starts_at ≤ now < ends_at, in both languages. Plain text."""
     check_can_educate(user)
     check_window(starts_at, ends_at)
-    transaction.on_commit(_forget_cached_campaign, robust=True)
+    transaction.on_commit(_refresh_cached_campaign, robust=True)
     return AwarenessCampaign.objects.create(
-        title_en=_required("title_en", title_en, 160),
-        title_zh=_required("title_zh", title_zh, 160),
+        title_en=_required("title_en", title_en, 160, single_line=True),
+        title_zh=_required("title_zh", title_zh, 160, single_line=True),
         body_en=_required("body_en", body_en, MAX_CAMPAIGN_TEXT),
         body_zh=_required("body_zh", body_zh, MAX_CAMPAIGN_TEXT),
         article_slug_en=_clean_slug("article_slug_en", article_slug_en),
@@ -277,15 +286,15 @@ def end_campaign(
     if campaign.starts_at >= now:
         campaign.starts_at = now - dt.timedelta(seconds=1)
     campaign.save(update_fields=["starts_at", "ends_at"])
-    transaction.on_commit(_forget_cached_campaign, robust=True)
+    transaction.on_commit(_refresh_cached_campaign, robust=True)
     return campaign
 
 
-def _forget_cached_campaign() -> None:
-    """The widgets' next welcome reads the campaign afresh (education.live)."""
-    from .live import forget_campaign
+def _refresh_cached_campaign() -> None:
+    """The widgets' next welcome has the change at once (education.live)."""
+    from .live import refresh_campaign
 
-    forget_campaign()
+    refresh_campaign()
 
 
 def current_campaign(now: dt.datetime | None = None) -> AwarenessCampaign | None:
@@ -330,11 +339,15 @@ def _check_webinar_fields(
         raise ValidationError({"duration_minutes": _("A webinar lasts from 5 minutes to 8 hours.")})
     if capacity is not None and int(capacity) < 1:
         raise ValidationError({"capacity": _("Give at least one place, or leave it empty.")})
+    if capacity is not None and int(capacity) > MAX_CAPACITY:
+        raise ValidationError(
+            {"capacity": _("Give at most %(n)d places, or leave it empty.") % {"n": MAX_CAPACITY}}
+        )
     return {
-        "title": _required("title", title, 160),
+        "title": _required("title", title, 160, single_line=True),
         "description": _required("description", description, 4000),
         "duration_minutes": duration,
-        "host_name": _required("host_name", host_name, 120),
+        "host_name": _required("host_name", host_name, 120, single_line=True),
         "join_url": check_https("join_url", join_url),
         "capacity": int(capacity) if capacity is not None else None,
     }
@@ -385,7 +398,9 @@ def update_webinar(
     now: dt.datetime | None = None,
 ) -> Webinar:
     """Change a webinar. A new time is mailed to every registrant with the updated
-    calendar event, and their reminders follow the new time."""
+    calendar event, and their reminders follow the new time; a new duration or join
+    link is mailed as changed details (the reminders already sent stay sent). Both
+    raise SEQUENCE so calendars replace the event."""
     check_can_educate(user)
     now = now or timezone.now()
     fields = _check_webinar_fields(
@@ -402,25 +417,29 @@ def update_webinar(
             raise ValidationError(_("This webinar is cancelled."))
         if starts_at is not None and _to_minute(starts_at) == _to_minute(locked.starts_at):
             starts_at = locked.starts_at  # the form's minutes: the same time
-        moved = starts_at != locked.starts_at or fields["duration_minutes"] != (
-            locked.duration_minutes
+        moved = starts_at != locked.starts_at
+        details_changed = (
+            fields["duration_minutes"] != locked.duration_minutes
+            or fields["join_url"] != locked.join_url
         )
-        if starts_at != locked.starts_at and (starts_at is None or starts_at <= now):
+        if moved and (starts_at is None or starts_at <= now):
             raise ValidationError({"starts_at": _("A new time must be in the future.")})
         for name, value in fields.items():
             setattr(locked, name, value)
         locked.starts_at = starts_at
         if moved:
-            locked.sequence += 1
             locked.registrations.filter(cancelled_at__isnull=True).update(
                 reminder_day_sent_at=None, reminder_hour_sent_at=None
             )
+        if moved or details_changed:
+            locked.sequence += 1
         locked.save()
-        if moved:
+        if moved or details_changed:
             from .tasks import mail_webinar_changed
 
-            pk = locked.pk
-            transaction.on_commit(lambda: mail_webinar_changed(pk), robust=True)
+            pk, sequence = locked.pk, locked.sequence
+            kind = "changed" if moved else "details"
+            transaction.on_commit(lambda: mail_webinar_changed(pk, sequence, kind), robust=True)
     webinar.refresh_from_db()
     return webinar
 
@@ -503,8 +522,10 @@ def register(
 ) -> tuple[WebinarRegistration, bool]:
     """Register someone; returns (registration, created). Registering again with the
     same address keeps the one registration (and its place) and sends the confirmation
-    again. Closed when cancelled, started or full."""
-    name = _required("name", name, 120)
+    again, at most once an hour. Closed when cancelled, started or full, with the same
+    answer whether or not the address is registered (a full webinar does not tell who
+    has a place)."""
+    name = _required("name", name, 120, single_line=True)
     email = (email or "").strip().lower()
     try:
         validate_email(email)
@@ -513,16 +534,21 @@ def register(
     now = now or timezone.now()
     with transaction.atomic():
         locked = Webinar.objects.select_for_update().get(pk=webinar.pk)
-        existing = active_registrations(locked).filter(email=email).first()
         reason = closed_reason(locked, now)
-        if reason and not (existing is not None and reason == "full"):
+        if reason:
             raise ValidationError(closed_message(reason), code=reason)
+        existing = active_registrations(locked).filter(email=email).first()
         created = existing is None
         if existing is None:
             try:
                 with transaction.atomic():
                     registration = WebinarRegistration.objects.create(
-                        webinar=locked, name=name, email=email, created_at=now
+                        webinar=locked,
+                        name=name,
+                        email=email,
+                        created_at=now,
+                        # The confirmation carries this SEQUENCE: no change mail for it.
+                        changed_sent_sequence=locked.sequence,
                     )
             except IntegrityError:  # the same address at the same moment
                 registration = active_registrations(locked).get(email=email)
@@ -555,6 +581,14 @@ def page_url(webinar: Webinar) -> str:
     return settings.SITE_URL + reverse("education:webinar", args=[webinar.language, webinar.pk])
 
 
+def calendar_method(webinar: Webinar, registration: WebinarRegistration | None = None) -> str:
+    """A registrant's copy is an invitation to them (REQUEST), or its CANCEL; the public
+    download, with no attendee, is published (PUBLISH; STATUS:CANCELLED once cancelled)."""
+    if registration is None:
+        return "PUBLISH"
+    return "CANCEL" if webinar.cancelled else "REQUEST"
+
+
 def calendar_file(
     webinar: Webinar,
     registration: WebinarRegistration | None = None,
@@ -573,7 +607,7 @@ def calendar_file(
         webinar,
         page_url=page_url(webinar),
         description=description,
-        method="CANCEL" if webinar.cancelled else "REQUEST",
+        method=calendar_method(webinar, registration),
         attendee=(registration.name, registration.email) if registration else None,
         now=now,
     )
@@ -591,6 +625,7 @@ SUBJECTS: dict[str, Callable[[], str]] = {
     "day": lambda: _("Tomorrow: %(title)s"),
     "hour": lambda: _("Starting in one hour: %(title)s"),
     "changed": lambda: _("New time: %(title)s"),
+    "details": lambda: _("Details changed: %(title)s"),
     "cancelled": lambda: _("Cancelled: %(title)s"),
     "recording": lambda: _("Recording: %(title)s"),
 }
@@ -611,7 +646,8 @@ def send_mail_to(
             "cancel": settings.SITE_URL
             + reverse("education:cancel_registration", args=[webinar.language, registration.token]),
         }
-        subject = SUBJECTS[kind]() % {"title": webinar.title}
+        # One line whatever the stored title holds (a line break is a BadHeaderError).
+        subject = " ".join((SUBJECTS[kind]() % {"title": webinar.title}).split())
         body = render_to_string("education/email/webinar.txt", context)
     message = EmailMessage(
         subject=subject,
@@ -620,26 +656,71 @@ def send_mail_to(
         headers={"Auto-Submitted": "auto-generated"},
     )
     if kind != "recording":
-        method = "CANCEL" if webinar.cancelled else "REQUEST"
-        message.attach(_calendar_part(calendar_file(webinar, registration, now=now), method))
+        message.attach(
+            _calendar_part(
+                calendar_file(webinar, registration, now=now),
+                calendar_method(webinar, registration),
+            )
+        )
     message.send()
+
+
+def _unclaimed(field: str, webinar: Webinar, now: dt.datetime) -> tuple[Q, object]:
+    """When the registration's ``field`` leaves this mail to send, and the value that
+    claims it: a time stamp set once (reminders, cancellation, recording), the
+    confirmation again after an hour, the change mail once per SEQUENCE."""
+    if field == "confirmation_sent_at":
+        return (
+            Q(confirmation_sent_at__isnull=True)
+            | Q(confirmation_sent_at__lte=now - CONFIRMATION_AGAIN)
+        ), now
+    if field == "changed_sent_sequence":
+        return (
+            Q(changed_sent_sequence__isnull=True) | Q(changed_sent_sequence__lt=webinar.sequence)
+        ), webinar.sequence
+    return Q(**{f"{field}__isnull": True}), now
 
 
 def _claim_and_send(
     registration: WebinarRegistration, field: str, kind: str, now: dt.datetime
 ) -> bool:
-    """Claim one mail with a conditional UPDATE and send it in the same transaction: a
-    second worker finds nothing to claim, and a failed send leaves it unclaimed."""
-    with transaction.atomic():
-        claimed = WebinarRegistration.objects.filter(
-            pk=registration.pk,
-            cancelled_at__isnull=True,
-            webinar__cancelled=(kind == "cancelled"),
-            **{f"{field}__isnull": True},
-        ).update(**{field: now})
-        if not claimed:
-            return False
+    """Claim one mail with a conditional UPDATE, committed on its own, then send it;
+    a send that fails gives the claim back, so the next run (or retry) sends it.
+
+    The UPDATE touches the registration's table alone (the webinar is a subquery, not a
+    join): on PostgreSQL a second worker that waited for the row re-checks the claim on
+    the row as committed and finds nothing to claim. The webinar must still be as the
+    mail describes it (not cancelled, or cancelled for the cancellation; the same start
+    and SEQUENCE), so a reminder claimed after the webinar moved sends nothing. No
+    transaction is held while the mail goes out (SQLite's write lock is not held through
+    SMTP): run it outside ``atomic``, as the tasks do. A worker that dies between the
+    claim and the send loses that one mail rather than sending it twice (only a send
+    that fails after the relay took the mail can go again)."""
+    webinar = registration.webinar
+    unclaimed, value = _unclaimed(field, webinar, now)
+    claimed = WebinarRegistration.objects.filter(
+        unclaimed,
+        pk=registration.pk,
+        cancelled_at__isnull=True,
+        webinar_id__in=Webinar.objects.filter(
+            pk=registration.webinar_id,
+            cancelled=(kind == "cancelled"),
+            starts_at=webinar.starts_at,
+            sequence=webinar.sequence,
+        ).values("pk"),
+    ).update(**{field: value})
+    if not claimed:
+        return False
+    try:
         send_mail_to(registration, kind, now)
+    except Exception:
+        try:
+            WebinarRegistration.objects.filter(pk=registration.pk, **{field: value}).update(
+                **{field: None}
+            )
+        except Exception:
+            logger.exception("could not give back the %s mail claim of %s", kind, registration.pk)
+        raise
     return True
 
 
@@ -655,10 +736,14 @@ def _send_each(
     return sent
 
 
-def mail_registration(registration_id: int) -> None:
+def mail_registration(registration_id: int, now: dt.datetime | None = None) -> bool:
+    """The confirmation, to an active registration of a webinar not cancelled; for the
+    same registration again only after an hour (registering again re-sends it). A failed
+    send raises, for the task to retry."""
     registration = WebinarRegistration.objects.select_related("webinar").get(pk=registration_id)
-    if registration.active and not registration.webinar.cancelled:
-        send_mail_to(registration, "confirmation")
+    return _claim_and_send(
+        registration, "confirmation_sent_at", "confirmation", now or timezone.now()
+    )
 
 
 def due_reminders(kind: str, now: dt.datetime) -> list[WebinarRegistration]:
@@ -723,17 +808,19 @@ def sweep(now: dt.datetime | None = None) -> int:
     recording mail a failed send left behind (each still only once)."""
     now = now or timezone.now()
     sent = send_due_reminders(now)
-    for webinar_id in (
+    for webinar_id, starts_at, minutes in (
         Webinar.objects.filter(
             cancelled=True,
-            starts_at__gt=now,
+            # A webinar can be cancelled until it ends: so late its mail is still news.
+            starts_at__gt=now - dt.timedelta(minutes=MAX_WEBINAR_MINUTES),
             registrations__cancelled_at__isnull=True,
             registrations__cancellation_sent_at__isnull=True,
         )
-        .values_list("pk", flat=True)
+        .values_list("pk", "starts_at", "duration_minutes")
         .distinct()
     ):
-        sent += mail_cancelled(webinar_id, now)
+        if starts_at + dt.timedelta(minutes=minutes) > now:
+            sent += mail_cancelled(webinar_id, now)
     for webinar_id in (
         Webinar.objects.filter(
             cancelled=False,
@@ -749,19 +836,45 @@ def sweep(now: dt.datetime | None = None) -> int:
     return sent
 
 
-def mail_changed(webinar_id: int) -> int:
-    """The new time to every active registrant (after an edit that moved it)."""
+class MailNotSent(Exception):
+    """Some of a batch of mails failed; the task retries (the claims skip those sent)."""
+
+
+CHANGE_KINDS = ("changed", "details")
+
+
+def mail_changed(
+    webinar_id: int,
+    sequence: int | None = None,
+    kind: str = "changed",
+    now: dt.datetime | None = None,
+) -> int:
+    """After an edit, the webinar as it is now to every active registrant, once per
+    SEQUENCE: "changed" (a new time) or "details" (a new duration or join link). A task
+    for an older SEQUENCE sends nothing: the later edit's task mails the latest. Raises
+    MailNotSent when a send failed, after trying the others, so the task is retried."""
+    if kind not in CHANGE_KINDS:
+        raise ValueError(kind)
+    now = now or timezone.now()
     webinar = Webinar.objects.get(pk=webinar_id)
-    if webinar.cancelled:
+    if webinar.cancelled or (sequence is not None and webinar.sequence != sequence):
         return 0
-    sent = 0
-    for registration in active_registrations(webinar).select_related("webinar"):
+    waiting = list(
+        active_registrations(webinar)
+        .filter(
+            Q(changed_sent_sequence__isnull=True) | Q(changed_sent_sequence__lt=webinar.sequence)
+        )
+        .select_related("webinar")
+    )
+    sent = failed = 0
+    for registration in waiting:
         try:
-            send_mail_to(registration, "changed")
+            sent += _claim_and_send(registration, "changed_sent_sequence", kind, now)
         except Exception:
+            failed += 1
             logger.warning("webinar change mail to %s failed", registration.pk, exc_info=True)
-        else:
-            sent += 1
+    if failed:
+        raise MailNotSent(f"{failed} of {len(waiting)} change mails of webinar {webinar_id}")
     return sent
 
 

@@ -1,6 +1,7 @@
 """Webinar mail in the task queue: the confirmation, the reminders (a periodic sweep),
-the cancellation, a new time and the recording link. Each mail is claimed before it is
-sent, so a retry or a second worker sends nothing twice (services._claim_and_send)."""
+the cancellation, a new time or new details, and the recording link. Each mail is
+claimed before it is sent, so a retry or a second worker sends nothing twice
+(services._claim_and_send)."""
 
 from __future__ import annotations
 
@@ -31,11 +32,14 @@ def mail_webinar_cancelled(webinar_id: int) -> int:
     return mail_cancelled(webinar_id)
 
 
-@db_task()
-def mail_webinar_changed(webinar_id: int) -> int:
+@db_task(retries=5, retry_delay=120)
+def mail_webinar_changed(
+    webinar_id: int, sequence: int | None = None, kind: str = "changed"
+) -> int:
+    """A new time ("changed") or new details ("details"), once per SEQUENCE."""
     from .services import mail_changed
 
-    return mail_changed(webinar_id)
+    return mail_changed(webinar_id, sequence, kind)
 
 
 @db_task(retries=5, retry_delay=120)

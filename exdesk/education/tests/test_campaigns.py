@@ -213,5 +213,22 @@ def test_without_the_cache_the_welcome_still_has_the_campaign(trainer, monkeypat
     assert chat.welcome(chat.Visitor(), None)["campaign"]["campaign"] == made.pk
     assert "could not read the campaign from the cache" in caplog.text
     services.end_campaign(trainer, made)  # the change commits even if the cache is down
-    live.forget_campaign()
-    assert "could not drop the cached campaign" in caplog.text
+    live.refresh_campaign()
+    assert "could not refresh the cached campaign" in caplog.text
+
+
+def test_a_welcome_that_read_before_the_commit_cannot_bring_the_old_campaign_back(
+    trainer, django_capture_on_commit_callbacks
+):
+    now = timezone.now()
+    stale = live.current_payload(now)  # a welcome reads the database: no campaign yet
+    assert stale is None
+    with django_capture_on_commit_callbacks(execute=True):
+        made = campaign(trainer, now - HOUR, now + HOUR)
+    # ...and only now gets to cache what it read, as campaign_payload does.
+    live.cache.add(live.CAMPAIGN_CACHE_KEY, {"campaign": stale}, live.CAMPAIGN_CACHE_SECONDS)
+    assert live.campaign_payload()["campaign"] == made.pk
+    with django_capture_on_commit_callbacks(execute=True):
+        services.end_campaign(trainer, made)
+    live.cache.add(live.CAMPAIGN_CACHE_KEY, {"campaign": {"campaign": made.pk}}, 30)
+    assert live.campaign_payload() is None

@@ -75,7 +75,7 @@ def test_the_event_reads_back_with_utc_times_alarm_and_a_stable_uid(webinar_fact
     lines = ics.unfold(text)
     assert lines[:2] == ["BEGIN:VCALENDAR", "VERSION:2.0"]
     assert lines[-2:] == ["END:VEVENT", "END:VCALENDAR"]
-    assert value(text, "METHOD") == "REQUEST"
+    assert value(text, "METHOD") == "PUBLISH"  # the public copy: no attendee to invite
     assert value(text, "DTSTART") == "20310308T173000Z"
     assert value(text, "DTEND") == "20310308T190000Z"
     assert value(text, "DTSTAMP") == "20310301T080005Z"
@@ -91,6 +91,7 @@ def test_the_event_reads_back_with_utc_times_alarm_and_a_stable_uid(webinar_fact
         webinar=webinar, name="Li, Na", email="li@example.com", created_at=stamp
     )
     mailed = services.calendar_file(webinar, registration)
+    assert value(mailed, "METHOD") == "REQUEST"
     assert value(mailed, "UID") == value(text, "UID")
     attendee = [n for n, _v in properties(mailed) if n.startswith("ATTENDEE")]
     assert attendee == ['ATTENDEE;CN="Li, Na";ROLE=REQ-PARTICIPANT']
@@ -109,23 +110,39 @@ def test_only_a_registrant_copy_holds_the_join_link(webinar_factory):
 
 def test_a_cancelled_webinar_gives_a_cancellation_with_a_higher_sequence(trainer, webinar_factory):
     webinar = webinar_factory()
+    registration = WebinarRegistration.objects.create(
+        webinar=webinar, name="Ann", email="ann@example.com", created_at=webinar.created_at
+    )
     services.cancel_webinar(trainer, webinar)
-    text = services.calendar_file(webinar)
-    assert value(text, "METHOD") == "CANCEL"
-    assert value(text, "STATUS") == "CANCELLED"
-    assert value(text, "SEQUENCE") == "1"
-    assert "BEGIN:VALARM" not in text
+    mailed = services.calendar_file(webinar, registration)
+    assert value(mailed, "METHOD") == "CANCEL"
+    public = services.calendar_file(webinar)
+    assert value(public, "METHOD") == "PUBLISH"  # published, as cancelled
+    for text in (mailed, public):
+        assert value(text, "STATUS") == "CANCELLED"
+        assert value(text, "SEQUENCE") == "1"
+        assert "BEGIN:VALARM" not in text
 
 
 def test_the_download_is_the_public_copy(webinar_factory):
     webinar = webinar_factory(title="A title, with a comma")
     got = Client().get(reverse("education:webinar_calendar", args=["en", webinar.pk]))
     assert got.status_code == 200
-    assert got["Content-Type"] == "text/calendar; charset=utf-8; method=REQUEST"
+    assert got["Content-Type"] == "text/calendar; charset=utf-8; method=PUBLISH"
     assert got["Content-Disposition"] == f'attachment; filename="webinar-{webinar.pk}.ics"'
     body = got.content.decode()
     assert value(body, "SUMMARY") == "A title\\, with a comma"
     assert value(body, "UID") == f"webinar-{webinar.pk}@{HOST}"
+    assert value(body, "METHOD") == "PUBLISH"  # REQUEST would need an ATTENDEE (RFC 5546)
+    assert not [n for n, _v in properties(body) if n.startswith("ATTENDEE")]
     assert webinar.join_url not in body
     other = Client().get(reverse("education:webinar_calendar", args=["zh-hans", webinar.pk]))
     assert other.status_code == 404  # a webinar lives in its own language
+
+
+def test_the_organizer_is_the_bare_address_of_a_named_sender(webinar_factory, settings):
+    settings.DEFAULT_FROM_EMAIL = "Exdesk Support <support@example.com>"
+    webinar = webinar_factory()
+    text = services.calendar_file(webinar)
+    [(name, uri)] = [(n, v) for n, v in properties(text) if n.startswith("ORGANIZER")]
+    assert name == 'ORGANIZER;CN="Mei Lin"' and uri == "mailto:support@example.com"

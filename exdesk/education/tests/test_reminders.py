@@ -234,3 +234,155 @@ def test_the_sweep_sends_a_recording_mail_that_failed_before(
     assert services.sweep() == 1
     assert services.sweep() == 0
     assert [m.subject for m in mail.outbox] == ["Recording: Retry"]
+
+
+def test_a_reminder_claimed_after_the_webinar_moved_sends_nothing(
+    trainer, webinar_factory, start, monkeypatch
+):
+    webinar = webinar_factory(starts_at=start, title="Moving")
+    services.register(webinar, name="Ann", email="ann@example.com", now=start - 3 * 24 * HOUR)
+    moment = start - 20 * HOUR
+    stale = services.due_reminders("day", moment)  # listed with the old start
+    services.update_webinar(  # moved (and mailed) before the claim
+        trainer,
+        webinar,
+        title="Moving",
+        description=webinar.description,
+        starts_at=start + 2 * HOUR,
+        duration_minutes=webinar.duration_minutes,
+        host_name=webinar.host_name,
+        join_url=webinar.join_url,
+        now=moment,
+    )
+    monkeypatch.setattr(services, "due_reminders", lambda kind, now: stale if kind == "day" else [])
+    assert services.send_due_reminders(moment) == 0  # the old time is not mailed
+    assert WebinarRegistration.objects.get().reminder_day_sent_at is None
+    monkeypatch.undo()
+    assert services.send_due_reminders(moment) == 1  # the next run has the new time
+    [reminder] = mail.outbox
+    assert f"{(start + 2 * HOUR):%H:%M}" in reminder.body
+
+
+def edit(trainer, webinar, now, **change):
+    fields = {
+        name: getattr(webinar, name)
+        for name in (
+            "title",
+            "description",
+            "starts_at",
+            "duration_minutes",
+            "host_name",
+            "join_url",
+            "capacity",
+        )
+    }
+    return services.update_webinar(trainer, webinar, **{**fields, **change}, now=now)
+
+
+def test_a_new_duration_or_join_link_is_mailed_as_new_details_not_a_new_time(
+    trainer, webinar_factory, start, django_capture_on_commit_callbacks
+):
+    webinar = webinar_factory(starts_at=start, title="Details")
+    services.register(webinar, name="Ann", email="ann@example.com", now=start - 3 * 24 * HOUR)
+    run_task_at(start - 23 * HOUR)
+    assert sent_to("ann@example.com") == ["Tomorrow: Details"]
+    for sequence, change in enumerate(
+        ({"duration_minutes": 90}, {"join_url": "https://meet.example.com/new-room"}), 1
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            edit(trainer, webinar, start - 22 * HOUR, **change)
+        webinar.refresh_from_db()
+        assert webinar.sequence == sequence
+        message = mail.outbox[-1]
+        assert message.subject == "Details changed: Details"
+        assert "The details of this webinar have changed." in message.body
+        calendar = next(
+            p for p in message.message().walk() if p.get_content_type() == "text/calendar"
+        )
+        text = calendar.get_payload(decode=True).decode()
+        assert f"SEQUENCE:{sequence}" in text and "METHOD:REQUEST" in text
+    assert "https://meet.example.com/new-room" in mail.outbox[-1].body
+    assert "DTEND" in text and f"{(start + 90 * MINUTE):%H%M}" in text
+    assert not [s for s in sent_to("ann@example.com") if s.startswith("New time")]
+    registration = WebinarRegistration.objects.get()
+    assert registration.reminder_day_sent_at is not None  # reminders are not sent again
+    run_task_at(start - 22 * HOUR)
+    assert sent_to("ann@example.com").count("Tomorrow: Details") == 1
+    # A title alone: saved, nothing mailed, the calendar event unchanged.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(trainer, webinar, start - 22 * HOUR, title="Details, renamed")
+    webinar.refresh_from_db()
+    assert webinar.sequence == 2 and mail.outbox == []
+
+
+def test_running_the_change_task_again_mails_nothing_twice(
+    trainer, webinar_factory, start, django_capture_on_commit_callbacks
+):
+    webinar = webinar_factory(starts_at=start, title="Once")
+    services.register(webinar, name="Ann", email="ann@example.com")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(trainer, webinar, timezone.now(), starts_at=start + HOUR)
+    assert sent_to("ann@example.com") == ["New time: Once"]
+    tasks.mail_webinar_changed.call_local(webinar.pk)  # a retry, or the task run twice
+    assert sent_to("ann@example.com") == ["New time: Once"]
+
+
+def test_the_change_mail_goes_once_per_sequence_and_the_task_retries_a_failure(
+    trainer, webinar_factory, start, django_capture_on_commit_callbacks, monkeypatch
+):
+    assert tasks.mail_webinar_changed.retries == 5
+    webinar = webinar_factory(starts_at=start, title="Retried")
+    for name in ("ann", "bo"):
+        services.register(webinar, name=name, email=f"{name}@example.com")
+    real_send = services.send_mail_to
+
+    def bo_fails(registration, kind, now=None):
+        if registration.email == "bo@example.com":
+            raise ConnectionRefusedError("mail relay down")
+        real_send(registration, kind, now)
+
+    monkeypatch.setattr(services, "send_mail_to", bo_fails)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks() as callbacks:
+        edit(trainer, webinar, timezone.now(), starts_at=start + HOUR)
+    webinar.refresh_from_db()
+    with pytest.raises(services.MailNotSent):  # raised, so the worker retries the task
+        tasks.mail_webinar_changed.call_local(webinar.pk, webinar.sequence, "changed")
+    assert sent_to("ann@example.com") == ["New time: Retried"]
+    monkeypatch.setattr(services, "send_mail_to", real_send)
+    for callback in callbacks:  # the task as enqueued, then its retry: Bo only, once
+        callback()
+    assert tasks.mail_webinar_changed.call_local(webinar.pk, webinar.sequence, "changed") == 0
+    assert sent_to("ann@example.com") == ["New time: Retried"]
+    assert sent_to("bo@example.com") == ["New time: Retried"]
+    # Someone who registers after the change has it in their confirmation: no change mail.
+    services.register(webinar, name="Cy", email="cy@example.com")
+    assert tasks.mail_webinar_changed.call_local(webinar.pk) == 0
+    # A task for an older SEQUENCE leaves the mail to the later edit's task.
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(trainer, webinar, timezone.now(), starts_at=start + 2 * HOUR)
+    assert tasks.mail_webinar_changed.call_local(webinar.pk, 1, "changed") == 0
+    assert len(sent_to("cy@example.com")) == 1 and len(sent_to("ann@example.com")) == 2
+
+
+def test_the_sweep_retries_a_cancellation_until_the_webinar_ends(
+    trainer, webinar_factory, start, django_capture_on_commit_callbacks, monkeypatch
+):
+    webinar = webinar_factory(starts_at=start, duration_minutes=45, title="Mid-session")
+    services.register(webinar, name="Ann", email="ann@example.com", now=start - 24 * HOUR)
+    monkeypatch.setattr(services, "send_mail_to", lambda *a, **k: 1 / 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_webinar(trainer, webinar, now=start + 10 * MINUTE)  # while it runs
+    monkeypatch.undo()
+    assert services.sweep(start + 15 * MINUTE) == 1  # started, not over: still sent
+    assert sent_to("ann@example.com") == ["Cancelled: Mid-session"]
+    other = webinar_factory(starts_at=start, duration_minutes=45, title="Over")
+    services.register(other, name="Bo", email="bo@example.com", now=start - 24 * HOUR)
+    monkeypatch.setattr(services, "send_mail_to", lambda *a, **k: 1 / 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_webinar(trainer, other, now=start + 40 * MINUTE)
+    monkeypatch.undo()
+    assert services.sweep(start + 46 * MINUTE) == 0  # over: no longer news
+    assert sent_to("bo@example.com") == []

@@ -201,3 +201,43 @@ def test_the_article_page_says_which_step_it_is_with_previous_and_next(series_of
     assert "Step 5 of 5" in last and 'rel="next"' not in last
     for plain in ("/help/en/articles/b/", "/help/en/articles/b/?series=no-such-series"):
         assert "Step 2 of 5" not in client.get(plain).content.decode()
+
+
+def test_the_listing_reads_in_the_same_few_queries_however_many_series(series_of):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = series_of("en", ["a", "b"])
+    services.mark_done(first, selectors.shown_steps(first)[1], READER)
+
+    def listing():
+        with CaptureQueriesContext(connection) as queries:
+            views = selectors.published_series("en", READER)
+        return len(queries), [(v.series.slug, v.done, v.total) for v in views]
+
+    queries_for_one, views = listing()
+    assert views == [("first-deposit", 1, 2)]
+    second = series_of("en", ["c", "d", "e"], slug="futures", title="Futures")
+    series_of("en", ["f"], slug="withdrawals", title="Withdrawals")
+    services.mark_done(second, selectors.shown_steps(second)[0], READER)
+    queries_for_three, views = listing()
+    assert sorted(views) == [("first-deposit", 1, 2), ("futures", 1, 3), ("withdrawals", 0, 1)]
+    assert queries_for_three == queries_for_one <= 3
+    # Without a reader, no progress query; with one, only their own progress counts.
+    assert len(selectors.published_series("en")) == 3
+    assert [v.done for v in selectors.published_series("en", "someone-else")] == [0, 0, 0]
+
+
+def test_positions_are_bounded(trainer):
+    client = testing.signed_in(trainer)
+    refused = client.post(
+        reverse("education_console:series_new"),
+        {"language": "en", "slug": "huge", "title": "Huge", "position": 40000},
+    )
+    assert refused.status_code == 200 and "position" in refused.context["form"].errors
+    assert not TutorialSeries.objects.exists()
+    made = services.create_series(
+        trainer, language="en", slug="huge", title="Huge", position=10**9
+    )  # not through the form: kept in range
+    made.refresh_from_db()
+    assert made.position == 32767

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
@@ -14,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from exdesk import testing
-from exdesk.education import ics, public_views, services
+from exdesk.education import forms, ics, public_views, services
 from exdesk.education.models import Webinar, WebinarRegistration
 
 pytestmark = pytest.mark.django_db
@@ -117,19 +118,88 @@ def test_registering_again_keeps_one_registration(webinar_factory):
     assert WebinarRegistration.objects.count() == 1
 
 
-def test_a_full_webinar_refuses_new_people_but_not_those_registered(webinar_factory):
+def test_a_full_webinar_answers_the_same_whether_or_not_the_address_is_registered(
+    webinar_factory, django_capture_on_commit_callbacks
+):
     webinar = webinar_factory(capacity=2)
-    services.register(webinar, name="Ann", email="ann@example.com")
+    ann, _created = services.register(webinar, name="Ann", email="ann@example.com")
     services.register(webinar, name="Bo", email="bo@example.com")
-    with pytest.raises(ValidationError) as refused:
-        services.register(webinar, name="Cy", email="cy@example.com")
-    assert refused.value.messages == ["This webinar is full; registration is closed."]
-    _same, created = services.register(webinar, name="Ann", email="ann@example.com")
-    assert not created
+    refusals = []
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        for email in ("cy@example.com", "ann@example.com"):  # unknown, then registered
+            with pytest.raises(ValidationError) as refused:
+                services.register(webinar, name="Probe", email=email)
+            refusals.append((refused.value.code, refused.value.messages))
+    assert refusals == [("full", ["This webinar is full; registration is closed."])] * 2
+    assert callbacks == [] and mail.outbox == []  # no confirmation sent again
     # A place given back is free again.
-    services.cancel_registration(_same.token)
+    services.cancel_registration(ann.token)
     services.register(webinar, name="Cy", email="cy@example.com")
     assert services.active_registrations(webinar).count() == 2
+
+
+def test_registering_again_resends_the_confirmation_at_most_once_an_hour(
+    webinar_factory, django_capture_on_commit_callbacks
+):
+    webinar = webinar_factory()
+    now = timezone.now()
+
+    def register_at(moment):
+        with (
+            time_machine.travel(moment, tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            services.register(webinar, name="Ann", email="ann@example.com")
+        return len(mail.outbox)
+
+    assert register_at(now) == 1
+    assert register_at(now + dt.timedelta(minutes=1)) == 1  # not again within the hour
+    assert register_at(now + dt.timedelta(minutes=59)) == 1
+    assert register_at(now + dt.timedelta(minutes=61)) == 2  # an hour later: once more
+    assert register_at(now + dt.timedelta(minutes=62)) == 2
+    assert WebinarRegistration.objects.get().confirmation_sent_at == now + dt.timedelta(minutes=61)
+
+
+def test_line_breaks_in_single_line_fields_are_collapsed_and_the_mail_goes(
+    trainer, webinar_factory, django_capture_on_commit_callbacks
+):
+    webinar = webinar_factory(title="First deposit\r\nBcc: victim@example.com")
+    services.update_webinar(
+        trainer,
+        webinar,
+        title=webinar.title,
+        description="Line one.\nLine two.",
+        starts_at=webinar.starts_at,
+        duration_minutes=webinar.duration_minutes,
+        host_name="Mei\nLin",
+        join_url=webinar.join_url,
+    )
+    webinar.refresh_from_db()
+    assert webinar.title == "First deposit Bcc: victim@example.com"
+    assert webinar.host_name == "Mei Lin"
+    assert webinar.description == "Line one.\nLine two."  # several lines are fine here
+    with django_capture_on_commit_callbacks(execute=True):
+        registration, _created = services.register(
+            webinar, name="Ann\r\nSmith", email="ann@example.com"
+        )
+    assert registration.name == "Ann Smith"
+    [message] = mail.outbox
+    assert message.subject == "You are registered: First deposit Bcc: victim@example.com"
+    assert message.to == ["ann@example.com"] and not message.bcc
+    with pytest.raises(ValidationError) as refused:
+        webinar_factory(title="\r\n\u2028 ")
+    assert "title" in refused.value.message_dict
+
+
+def test_places_are_bounded(webinar_factory):
+    with pytest.raises(ValidationError) as refused:
+        webinar_factory(capacity=100_001)
+    assert refused.value.message_dict["capacity"] == [
+        "Give at most 100000 places, or leave it empty."
+    ]
+    assert webinar_factory(capacity=100_000).capacity == 100_000
+    form = forms.WebinarForm({"capacity": 2**40})
+    assert not form.is_valid() and "capacity" in form.errors
 
 
 def test_a_started_or_cancelled_webinar_is_closed(trainer, webinar_factory):
@@ -222,6 +292,17 @@ def test_the_page_says_why_registration_is_closed(trainer, webinar_factory):
         {"name": "Bo", "email": "bo@example.com"},
     )
     assert refused.status_code == 400 and "This webinar is full" in refused.content.decode()
+    # The same answer for an address that is registered: a probe learns nothing.
+    registered = client.post(
+        reverse("education:webinar", args=["en", full.pk]),
+        {"name": "Bo", "email": "ann@example.com"},
+    )
+    assert registered.status_code == refused.status_code
+
+    def without_tokens(page):
+        return re.sub(r'value="[^"]{32,}"', "", page.content.decode())
+
+    assert without_tokens(registered) == without_tokens(refused)
     cancelled = webinar_factory(title="Off")
     services.cancel_webinar(trainer, cancelled)
     page = client.get(reverse("education:webinar", args=["en", cancelled.pk])).content.decode()
