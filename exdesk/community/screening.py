@@ -101,11 +101,12 @@ def _verdict(value: str, officials) -> lookalike.Result:
     return lookalike.check(unquote(value), officials)
 
 
-def screen(text: str, language: str) -> Screened:
-    """``text`` as it may be stored, in the post's language for the labels."""
+def screen(text: str, language: str, officials=None) -> Screened:
+    """``text`` as it may be stored, in the post's language for the labels. ``officials``:
+    the registry, when the caller screens several texts at once."""
     masked = guard.mask(text, safety.mask_labels(language))
     text = masked.text
-    officials = trust.officials()
+    officials = trust.officials() if officials is None else officials
     result = Screened(text, masked.kinds)
     parts: list[str] = []
     last = 0

@@ -220,7 +220,8 @@ def _key(member: Member) -> str:
     return f"{member.pk}:{member.created_at.isoformat()}"
 
 
-def _check_can_post(member: Member) -> None:
+def _check_can_post(member: Member) -> bool:
+    """Refuse a banned or too-fast member; whether they are trusted with links."""
     if is_banned(member):
         raise ValidationError(_("You cannot post: your account is suspended from the forum."))
     trusted = is_trusted(member)
@@ -231,11 +232,12 @@ def _check_can_post(member: Member) -> None:
     )
     if not ratelimit.allow(f"community-post:{_key(member)}", limit, 3600):
         raise ValidationError(_("You are posting too fast. Please wait a while and try again."))
+    return trusted
 
 
-def _screened(member: Member | None, text: str, language: str, field_name: str):
-    result = screening.screen(text, language)
-    if member is not None and result.outside_links and not is_trusted(member):
+def _screened(trusted: bool, text: str, language: str, field_name: str, officials=None):
+    result = screening.screen(text, language, officials)
+    if result.outside_links and not trusted:
         raise ValidationError(
             {
                 field_name: _(
@@ -310,9 +312,10 @@ def ask(
         )
     body = _clean_body(body)
     tag_slugs = _clean_tags(tags)
-    _check_can_post(member)
-    title_screen = _screened(member, title, language, "title")
-    body_screen = _screened(member, body, language, "body")
+    trusted = _check_can_post(member)
+    officials = trust_registry.officials()
+    title_screen = _screened(trusted, title, language, "title", officials)
+    body_screen = _screened(trusted, body, language, "body", officials)
     topic = Topic.objects.create(
         category=category, language=language, title=title_screen.text[:TITLE_MAX], author=member
     )
@@ -341,8 +344,8 @@ def reply(member: Member, topic: Topic, body: str) -> Published:
     body = _clean_body(body)
     topic = Topic.objects.select_for_update().get(pk=topic.pk)
     _check_open(topic)
-    _check_can_post(member)
-    result = _screened(member, body, topic.language, "body")
+    trusted = _check_can_post(member)
+    result = _screened(trusted, body, topic.language, "body")
     post = Post.objects.create(topic=topic, author=member, body=result.text, screened=result.record)
     Topic.objects.filter(pk=topic.pk).update(last_activity_at=timezone.now())
     return Published(post, _warnings(result))

@@ -15,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from exdesk.helpcenter.models import LANGUAGE_CHOICES
 
+# The longest webinar: what a listing looks back over to find one still running.
+MAX_WEBINAR_MINUTES = 8 * 60
+
 
 class TutorialSeries(models.Model):
     """An ordered series of help-center articles in one language ("Your first deposit")."""

@@ -15,6 +15,7 @@ from exdesk.helpcenter.models import Article
 from exdesk.helpcenter.selectors import article_url, live_articles
 
 from .models import (
+    MAX_WEBINAR_MINUTES,
     AwarenessCampaign,
     TutorialProgress,
     TutorialSeries,
@@ -24,7 +25,6 @@ from .models import (
 )
 
 PAST_WEBINARS = 20
-MAX_WEBINAR_HOURS = 8  # services.MAX_WEBINAR_MINUTES
 
 
 @dataclass
@@ -205,7 +205,7 @@ def upcoming_webinars(language: str, now: dt.datetime | None = None) -> list[Web
     now = now or timezone.now()
     candidates = _with_counts(
         Webinar.objects.filter(
-            language=language, starts_at__gt=now - dt.timedelta(hours=MAX_WEBINAR_HOURS)
+            language=language, starts_at__gt=now - dt.timedelta(minutes=MAX_WEBINAR_MINUTES)
         )
     ).order_by("starts_at", "id")
     return [w for w in candidates if w.ends_at > now]

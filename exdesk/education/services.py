@@ -28,6 +28,7 @@ from exdesk.helpcenter.services import voter_id
 
 from . import ics
 from .models import (
+    MAX_WEBINAR_MINUTES,
     AwarenessCampaign,
     TutorialProgress,
     TutorialSeries,
@@ -41,7 +42,6 @@ logger = logging.getLogger(__name__)
 MAX_STEPS = 30
 MAX_CAMPAIGN_TEXT = 600
 MAX_CAMPAIGN_DAYS = 366
-MAX_WEBINAR_MINUTES = 8 * 60
 MAX_POSITION = 32767  # PositiveSmallIntegerField
 MAX_CAPACITY = 100_000
 DAY_REMINDER = dt.timedelta(hours=24)
